@@ -1,0 +1,1 @@
+//! Derived views of a project: speaker turns, the compare matrix, statistics.

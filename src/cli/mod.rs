@@ -1,0 +1,44 @@
+//! Headless subcommands. `marginalia [PATH]` with no subcommand opens the
+//! window; each subcommand lives in its own file.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub mod check;
+
+/// Command line of the `marginalia` binary.
+#[derive(Debug, Parser)]
+#[command(
+    name = "marginalia",
+    version,
+    about = "Annotate texts by hand: claims, tags, speakers, links"
+)]
+pub struct Cli {
+    /// A project (.ron) or text (.txt, .md) to open in the window.
+    pub path: Option<PathBuf>,
+    /// A headless subcommand.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The headless subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate a project and print a summary, or its problems (exit 1).
+    Check(check::CheckArgs),
+}
+
+/// Runs a subcommand; `None` means "open the window".
+pub fn run(command: Command) -> ExitCode {
+    let result = match command {
+        Command::Check(a) => check::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("marginalia: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

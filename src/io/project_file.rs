@@ -1,0 +1,1 @@
+//! RON project files: load (with validation and migration) and atomic save.

@@ -1,0 +1,1 @@
+//! Importing plain text and Markdown files as documents.

@@ -1,0 +1,16 @@
+//! Marginalia: annotate texts by hand — claims, tags, speakers, links — and
+//! exchange the annotations with other tools.
+//!
+//! Layers, each depending only on those above it:
+//! - [`model`]: pure data and rules; every change is an [`model::Edit`].
+//! - [`io`]: project files and interchange formats.
+//! - [`analysis`]: derived views (speaker turns, comparisons).
+//! - [`ui`]: the eframe/egui application.
+//! - [`cli`]: headless subcommands.
+#![deny(missing_docs)]
+
+pub mod analysis;
+pub mod cli;
+pub mod io;
+pub mod model;
+pub mod ui;
