@@ -7,7 +7,7 @@
 
 use crate::model::{
     Annotation, AnnotationId, Codebook, Color, DocId, Document, Project, Relation, RelationId,
-    Speaker, SpeakerId, Tag, TagId, Timestamp, text,
+    Speaker, SpeakerId, Tag, TagId, Timestamp,
 };
 
 /// The seed interview, as shipped in `assets/articles/`.
@@ -407,6 +407,7 @@ pub fn sample_project() -> Project {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::text;
 
     #[test]
     fn every_sample_quote_is_found_and_the_project_is_valid() {
