@@ -7,7 +7,7 @@
 //! written. Every importer reports what it could not carry over
 //! ([`ImportReport`]) rather than dropping it silently.
 
-use crate::model::{Annotation, DocId, Project, SpeakerId, TagId};
+use crate::model::{Annotation, DocId, Edit, Project, SpeakerId, TagId};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
