@@ -194,14 +194,15 @@ pub fn export(
     )))
 }
 
-/// Imports annotations from `from` into `project` as annotator set `annotator`.
-/// On error the project is unchanged.
+/// Reads annotations from `from` for `project` as annotator set `annotator`.
+/// Returns the change as one [`Edit`] (a batch: one undo step, applied by the
+/// caller through its history) and a report of what was imported and skipped.
 pub fn import(
-    project: &mut Project,
+    project: &Project,
     format: Format,
     from: &Path,
     annotator: &str,
-) -> Result<ImportReport, FormatError> {
+) -> Result<(Edit, ImportReport), FormatError> {
     let _ = (project, from, annotator);
     Err(FormatError::Unsupported(format!(
         "import from {format} is not available yet"
