@@ -41,7 +41,9 @@ fn xmllint(file: &Path, xsd: &str) {
     {
         Ok(o) => o,
         Err(_) => {
-            eprintln!("skipping schema check: xmllint is not installed (apt-get install libxml2-utils)");
+            eprintln!(
+                "skipping schema check: xmllint is not installed (apt-get install libxml2-utils)"
+            );
             return;
         }
     };
@@ -88,11 +90,29 @@ fn stripped(p: &Project) -> Project {
 }
 
 /// What must survive a round trip, by span rather than id.
-fn ann_key(p: &Project, a: &Annotation) -> (usize, usize, String, Vec<String>, String, String, String, String, String) {
+fn ann_key(
+    p: &Project,
+    a: &Annotation,
+) -> (
+    usize,
+    usize,
+    String,
+    Vec<String>,
+    String,
+    String,
+    String,
+    String,
+    String,
+) {
     let mut tags: Vec<String> = a
         .tags
         .iter()
-        .map(|t| p.codebook.get(t).map(|t| t.name.clone()).unwrap_or_default())
+        .map(|t| {
+            p.codebook
+                .get(t)
+                .map(|t| t.name.clone())
+                .unwrap_or_default()
+        })
         .collect();
     tags.sort();
     let speaker = a
@@ -122,7 +142,14 @@ fn rel_keys(p: &Project) -> Vec<((usize, usize), (usize, usize), String, String)
     let mut v: Vec<_> = p
         .relations
         .iter()
-        .map(|r| (span(&r.from), span(&r.to), r.kind.clone(), r.annotator.clone()))
+        .map(|r| {
+            (
+                span(&r.from),
+                span(&r.to),
+                r.kind.clone(),
+                r.annotator.clone(),
+            )
+        })
         .collect();
     v.sort();
     v
@@ -144,14 +171,25 @@ fn qdpx_round_trip_restores_annotations_links_and_speakers() {
     let (edit, report) = import_qdpx(&target, &out, "").unwrap();
     assert_eq!(report.annotations, sample.annotations.len());
     assert_eq!(report.relations, sample.relations.len());
-    assert_eq!(report.documents, 0, "the document is recognised by its text");
+    assert_eq!(
+        report.documents, 0,
+        "the document is recognised by its text"
+    );
     assert_eq!(report.tags, 0, "codes match the tags by name");
     assert_eq!(report.speakers, 0, "cases match the speakers by name");
     assert!(report.skipped.is_empty(), "{:?}", report.skipped);
     apply(&mut target, edit);
 
-    let mut want: Vec<_> = sample.annotations.iter().map(|a| ann_key(&sample, a)).collect();
-    let mut got: Vec<_> = target.annotations.iter().map(|a| ann_key(&target, a)).collect();
+    let mut want: Vec<_> = sample
+        .annotations
+        .iter()
+        .map(|a| ann_key(&sample, a))
+        .collect();
+    let mut got: Vec<_> = target
+        .annotations
+        .iter()
+        .map(|a| ann_key(&target, a))
+        .collect();
     want.sort();
     got.sort();
     assert_eq!(got, want);
@@ -166,7 +204,10 @@ fn qdpx_round_trip_restores_annotations_links_and_speakers() {
     let (again, report) = import_qdpx(&target, &out, "").unwrap();
     assert_eq!(report.annotations, 0);
     assert_eq!(report.relations, 0);
-    assert_eq!(report.skipped.len(), sample.annotations.len() + sample.relations.len());
+    assert_eq!(
+        report.skipped.len(),
+        sample.annotations.len() + sample.relations.len()
+    );
     let before = target.clone();
     apply(&mut target, again);
     assert_eq!(target, before);
@@ -183,7 +224,10 @@ fn qdpx_into_an_empty_project_brings_documents_codes_and_cases() {
     let (edit, report) = import_qdpx(&empty, &out, "Reviewer").unwrap();
     assert_eq!(report.documents, 1);
     assert_eq!(report.tags, sample.codebook.tags.len());
-    assert_eq!(report.speakers, 2, "Toft and Miller; the interviewer has no selection");
+    assert_eq!(
+        report.speakers, 2,
+        "Toft and Miller; the interviewer has no selection"
+    );
     apply(&mut empty, edit);
     assert_eq!(empty.documents[0].text, sample.documents[0].text);
     assert_eq!(empty.documents[0].title, sample.documents[0].title);
@@ -192,7 +236,11 @@ fn qdpx_into_an_empty_project_brings_documents_codes_and_cases() {
     assert_eq!(empty.annotators, vec!["Reviewer".to_string()]);
     assert!(empty.relation_kinds.contains(&"contradicts".to_string()));
     assert!(empty.relation_kinds.contains(&"qualifies".to_string()));
-    let toft = empty.speakers.iter().find(|s| s.name == "Monica Duffy Toft").unwrap();
+    let toft = empty
+        .speakers
+        .iter()
+        .find(|s| s.name == "Monica Duffy Toft")
+        .unwrap();
     assert_eq!(toft.aliases, vec!["Toft".to_string()]);
     assert!(toft.role.starts_with("Professor of international politics"));
     let cause = empty.codebook.by_name("Cause").unwrap();
@@ -226,10 +274,15 @@ fn qdpx_is_valid_against_the_schema_and_reproducible() {
     assert!(src_name.starts_with("sources/") && src_name.ends_with(".txt"));
     assert_eq!(src_text, &sample.documents[0].text);
     let qde = &entries[0].1;
-    let guid = src_name.trim_start_matches("sources/").trim_end_matches(".txt");
+    let guid = src_name
+        .trim_start_matches("sources/")
+        .trim_end_matches(".txt");
     assert!(qde.contains(&format!("plainTextPath=\"internal://{guid}.txt\"")));
     assert!(qde.contains("xmlns=\"urn:QDA-XML:project:1.0\""));
-    assert_eq!(qde.matches("<PlainTextSelection ").count(), sample.annotations.len());
+    assert_eq!(
+        qde.matches("<PlainTextSelection ").count(),
+        sample.annotations.len()
+    );
     assert_eq!(qde.matches("<Link ").count(), sample.relations.len());
     let path = dir.path().join("project.qde");
     std::fs::write(&path, qde).unwrap();
@@ -280,8 +333,12 @@ fn qdc_round_trip_keeps_names_colours_and_hierarchy() {
 #[test]
 fn empty_codebook_is_refused_rather_than_written_invalid() {
     let dir = tempfile::tempdir().unwrap();
-    let err = export_qdc(&Project::new("x"), &ExportOptions::default(), &dir.path().join("e.qdc"))
-        .unwrap_err();
+    let err = export_qdc(
+        &Project::new("x"),
+        &ExportOptions::default(),
+        &dir.path().join("e.qdc"),
+    )
+    .unwrap_err();
     assert!(matches!(err, FormatError::Unsupported(_)), "{err}");
 }
 
@@ -308,7 +365,9 @@ fn unicode_project() -> Project {
     let chars: Vec<char> = doc.text.chars().collect();
     let find = |needle: &str| {
         let n: Vec<char> = needle.chars().collect();
-        let i = (0..chars.len()).find(|&i| chars[i..].starts_with(&n)).unwrap();
+        let i = (0..chars.len())
+            .find(|&i| chars[i..].starts_with(&n))
+            .unwrap();
         i..i + n.len()
     };
     let stamp = Timestamp("2026-11-27T07:30:00Z".into());
@@ -481,7 +540,10 @@ fn malformed_input_is_an_error_not_a_panic() {
     let path = dir.path().join("bad.qdpx");
     zip_of(
         &path,
-        &[("project.qde", "<Project xmlns=\"urn:QDA-XML:project:1.0\">\n<Sources>\n</Project>")],
+        &[(
+            "project.qde",
+            "<Project xmlns=\"urn:QDA-XML:project:1.0\">\n<Sources>\n</Project>",
+        )],
     );
     let err = import_qdpx(&Project::new("p"), &path, "").unwrap_err();
     assert!(
@@ -541,7 +603,10 @@ fn bad_selections_are_skipped_with_a_reason() {
         &path,
         &[
             ("project.qde", qde),
-            ("sources/11111111-1111-1111-1111-111111111111.txt", "Hello\r\nworld"),
+            (
+                "sources/11111111-1111-1111-1111-111111111111.txt",
+                "Hello\r\nworld",
+            ),
         ],
     );
     let mut p = Project::new("p");

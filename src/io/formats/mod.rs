@@ -10,6 +10,7 @@
 pub mod html;
 pub mod markdown;
 pub mod refi_qda;
+mod report;
 
 use crate::model::{Annotation, DocId, Edit, Project, SpeakerId, TagId};
 use std::fmt;

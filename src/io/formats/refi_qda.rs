@@ -36,6 +36,7 @@
 //! [`ImportReport`]. The result is one [`Edit::Batch`]; nothing here touches
 //! the project.
 
+use super::report::{check_quote, write_atomic};
 use super::{ExportOptions, FormatError, ImportReport, OffsetUnit};
 use crate::model::{
     Annotation, AnnotationId, Color, DocId, Document, Edit, Project, Relation, RelationId, Speaker,
@@ -297,21 +298,6 @@ fn write_codes(x: &mut Xml, project: &Project) -> Result<(), FormatError> {
     x.end("Codes")
 }
 
-/// Writes `bytes` to `out` through a temporary file in the same folder, so a
-/// failed export never leaves half a file where a good one was.
-fn write_atomic(out: &Path, bytes: &[u8]) -> Result<(), FormatError> {
-    let dir = match out.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let io = |e: std::io::Error| FormatError::Io(out.to_path_buf(), e);
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
-    tmp.write_all(bytes).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(out).map_err(|e| io(e.error))?;
-    Ok(())
-}
-
 /// Exports the codebook as a REFI-QDA `.qdc` file (valid against
 /// `Codebook.xsd`). Fails if the codebook is empty: the schema needs at
 /// least one code.
@@ -345,22 +331,6 @@ fn offset_in(text: &str, ci: usize, unit: OffsetUnit) -> Option<usize> {
         OffsetUnit::Chars => (ci <= text::char_len(text)).then_some(ci),
         OffsetUnit::Utf16 => text::char_to_utf16(text, ci),
         OffsetUnit::Bytes => text::char_to_byte(text, ci),
-    }
-}
-
-/// Checks `text[start..end] == quote` before an annotation is written.
-pub(crate) fn check_quote(doc: &Document, a: &Annotation) -> Result<(), FormatError> {
-    match text::slice_chars(&doc.text, a.range()) {
-        Some(q) if q == a.quote => Ok(()),
-        found => Err(FormatError::QuoteMismatch(format!(
-            "annotation `{}`: the text at {}..{} of `{}` reads {:?}, not its quote {:?}; nothing was written",
-            a.id,
-            a.start,
-            a.end,
-            doc.title,
-            found.unwrap_or("(outside the text)"),
-            a.quote
-        ))),
     }
 }
 
