@@ -134,7 +134,10 @@ fn ann_key(
     )
 }
 
-fn rel_keys(p: &Project) -> Vec<((usize, usize), (usize, usize), String, String)> {
+/// A relation by the spans of its ends, its kind and annotator.
+type RelKey = ((usize, usize), (usize, usize), String, String);
+
+fn rel_keys(p: &Project) -> Vec<RelKey> {
     let span = |id| {
         let a = p.annotation(id).unwrap();
         (a.start, a.end)

@@ -339,11 +339,14 @@ fn xsd_time(t: &Timestamp) -> Option<&str> {
     (t.is_valid() && t.0.contains('T')).then_some(t.0.as_str())
 }
 
-/// The `project.qde` document and the source texts (entry name, text).
+/// A source text for the archive: (entry name, text).
+type SourceEntry = (String, String);
+
+/// The `project.qde` document and the source texts.
 fn qde_bytes(
     project: &Project,
     options: &ExportOptions,
-) -> Result<(Vec<u8>, Vec<(String, String)>), FormatError> {
+) -> Result<(Vec<u8>, Vec<SourceEntry>), FormatError> {
     let filter = &options.filter;
     let docs: Vec<&Document> = project
         .documents
@@ -952,7 +955,7 @@ fn decode_text(bytes: &[u8]) -> Option<String> {
         return String::from_utf8(rest.to_vec()).ok();
     }
     let utf16 = |rest: &[u8], le: bool| {
-        if rest.len() % 2 != 0 {
+        if !rest.len().is_multiple_of(2) {
             return None;
         }
         let units = rest.chunks_exact(2).map(|c| {
