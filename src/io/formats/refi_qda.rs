@@ -981,6 +981,9 @@ fn decode_text(bytes: &[u8]) -> Option<String> {
 // ---------------------------------------------------------------------------
 // Import
 
+/// Annotations by (document, start, end, annotator): their ids and tags.
+type SpanIndex = HashMap<(DocId, usize, usize, String), Vec<(AnnotationId, Vec<TagId>)>>;
+
 /// Everything an import plans, collected before it becomes one batch.
 struct Plan<'p> {
     project: &'p Project,
@@ -1278,6 +1281,24 @@ pub fn import_qdpx_with_limits(
     }
     let mut case_speaker: HashMap<usize, Option<SpeakerId>> = HashMap::new();
 
+    // What the project holds already, to skip duplicates in O(1).
+    let mut known_ids: HashSet<AnnotationId> =
+        project.annotations.iter().map(|a| a.id.clone()).collect();
+    let mut known_spans: SpanIndex = HashMap::new();
+    for a in &project.annotations {
+        known_spans
+            .entry((a.doc.clone(), a.start, a.end, a.annotator.clone()))
+            .or_default()
+            .push((a.id.clone(), a.tags.clone()));
+    }
+    let mut known_links: HashSet<(AnnotationId, AnnotationId, String)> = project
+        .relations
+        .iter()
+        .map(|r| (r.from.clone(), r.to.clone(), r.kind.clone()))
+        .collect();
+    let mut link_ids: HashSet<RelationId> =
+        project.relations.iter().map(|r| r.id.clone()).collect();
+
     // Sources.
     let mut selection_ann: HashMap<String, AnnotationId> = HashMap::new();
     let mut seen_docs: HashMap<String, (DocId, String)> = HashMap::new();
@@ -1473,25 +1494,28 @@ pub fn import_qdpx_with_limits(
                 a.speaker = sp;
             }
             // Already there? (same id, or same span, tags and annotator)
-            let same = |b: &Annotation| {
-                b.id == a.id
-                    || (b.doc == a.doc
-                        && b.start == a.start
-                        && b.end == a.end
-                        && b.annotator == a.annotator
-                        && b.tags.len() == a.tags.len()
-                        && b.tags.iter().all(|t| a.tags.contains(t)))
+            let span_key = (a.doc.clone(), a.start, a.end, a.annotator.clone());
+            let same_tags = |tags: &Vec<TagId>| {
+                tags.len() == a.tags.len() && tags.iter().all(|t| a.tags.contains(t))
             };
-            if let Some(b) = project
-                .annotations
-                .iter()
-                .chain(plan.annotations.iter())
-                .find(|b| same(b))
-            {
-                selection_ann.insert(guid_key(selg), b.id.clone());
-                plan.skip(format!("{what}: already in the project as `{}`", b.id));
+            let found = if known_ids.contains(&a.id) {
+                Some(a.id.clone())
+            } else {
+                known_spans
+                    .get(&span_key)
+                    .and_then(|v| v.iter().find(|(_, tags)| same_tags(tags)))
+                    .map(|(id, _)| id.clone())
+            };
+            if let Some(id) = found {
+                plan.skip(format!("{what}: already in the project as `{id}`"));
+                selection_ann.insert(guid_key(selg), id);
                 continue;
             }
+            known_ids.insert(a.id.clone());
+            known_spans
+                .entry(span_key)
+                .or_default()
+                .push((a.id.clone(), a.tags.clone()));
             if !plan.annotators.contains(&a.annotator) {
                 plan.annotators.push(a.annotator.clone());
             }
@@ -1527,12 +1551,7 @@ pub fn import_qdpx_with_limits(
             .filter(|k| !k.is_empty())
             .unwrap_or("related")
             .to_string();
-        let exists = project
-            .relations
-            .iter()
-            .chain(plan.relations.iter())
-            .any(|r| &r.from == from && &r.to == to && r.kind == kind);
-        if exists {
+        if !known_links.insert((from.clone(), to.clone(), kind.clone())) {
             plan.skip(format!("link {lg}: already in the project"));
             continue;
         }
@@ -1540,12 +1559,7 @@ pub fn import_qdpx_with_limits(
             plan.kinds.push(kind.clone());
         }
         let mut id = RelationId::new(id_from_guid("rel", lg));
-        if project
-            .relations
-            .iter()
-            .chain(plan.relations.iter())
-            .any(|r| r.id == id)
-        {
+        if !link_ids.insert(id.clone()) {
             id = RelationId::generate();
         }
         let rel_annotator = if annotator.is_empty() {
