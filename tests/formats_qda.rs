@@ -625,3 +625,93 @@ fn bad_selections_are_skipped_with_a_reason() {
     assert_eq!(p.codebook.tags[0].color, Color::parse("#ff0000").unwrap());
     assert_eq!(p.documents[0].text, "Hello\nworld");
 }
+
+/// Compares `actual` with `tests/golden/NAME`; `UPDATE_GOLDEN=1` rewrites it.
+fn golden(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (run with UPDATE_GOLDEN=1 to create it)",
+            path.display()
+        )
+    });
+    assert!(
+        want == actual,
+        "{} differs from the output; rerun with UPDATE_GOLDEN=1 if the change is intended",
+        path.display()
+    );
+}
+
+#[test]
+fn sample_codebook_and_project_match_the_golden_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = sample_project();
+    let qdc = dir.path().join("s.qdc");
+    export_qdc(&sample, &ExportOptions::default(), &qdc).unwrap();
+    golden("sample.qdc", &std::fs::read_to_string(&qdc).unwrap());
+    let qdpx = dir.path().join("s.qdpx");
+    export_qdpx(&sample, &ExportOptions::default(), &qdpx).unwrap();
+    golden("sample.qde", &unzip(&qdpx).remove(0).1);
+}
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The sample's archive entries: project.qde first, then the source text.
+    fn sample_entries() -> Vec<(String, String)> {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("s.qdpx");
+        export_qdpx(&sample_project(), &ExportOptions::default(), &out).unwrap();
+        unzip(&out)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Any bytes as a codebook: an error or an edit, never a panic.
+        #[test]
+        fn arbitrary_codebook_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("x.qdc");
+            std::fs::write(&path, &bytes).unwrap();
+            let _ = import_qdc(&Project::new("p"), &path, "");
+        }
+
+        /// A real project.qde cut short or with a byte changed.
+        #[test]
+        fn damaged_project_xml(cut in 0usize..40_000, at in 0usize..40_000, byte in any::<u8>()) {
+            let entries = sample_entries();
+            let mut bytes = entries[0].1.clone().into_bytes();
+            if at < bytes.len() {
+                bytes[at] = byte;
+            }
+            bytes.truncate(cut.min(bytes.len()));
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("x.qdpx");
+            let f = std::fs::File::create(&path).unwrap();
+            let mut z = zip::ZipWriter::new(f);
+            z.start_file("project.qde", zip::write::SimpleFileOptions::default()).unwrap();
+            z.write_all(&bytes).unwrap();
+            for (name, text) in &entries[1..] {
+                z.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
+                z.write_all(text.as_bytes()).unwrap();
+            }
+            z.finish().unwrap();
+            let target = stripped(&sample_project());
+            if let Ok((edit, _)) = import_qdpx(&target, &path, "") {
+                // Whatever was read applies cleanly.
+                let mut p = target.clone();
+                prop_assert!(edit.apply(&mut p).is_ok());
+                prop_assert!(p.validate().is_empty());
+            }
+        }
+    }
+}
