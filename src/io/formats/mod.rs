@@ -7,6 +7,11 @@
 //! written. Every importer reports what it could not carry over
 //! ([`ImportReport`]) rather than dropping it silently.
 
+pub mod html;
+pub mod markdown;
+pub mod refi_qda;
+mod report;
+
 use crate::model::{Annotation, DocId, Edit, Project, SpeakerId, TagId};
 use std::fmt;
 use std::path::{Path, PathBuf};
