@@ -1,1 +1,3 @@
 //! Derived views of a project: speaker turns, the compare matrix, statistics.
+
+pub mod speakers;
