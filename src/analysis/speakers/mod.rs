@@ -561,3 +561,16 @@ pub fn detection_edit_with(
 
 #[cfg(test)]
 mod tests;
+
+/// The text of a turn without its speaker label and surrounding white space
+/// ("Tufts Now: Why?" → "Why?"): what a question topic is called.
+pub fn strip_label(turn_text: &str) -> &str {
+    let t = turn_text.trim();
+    match parse_label(t) {
+        Some((_, at)) => {
+            let b = crate::model::text::char_to_byte(t, at).unwrap_or(0);
+            t.get(b..).unwrap_or(t).trim()
+        }
+        None => t,
+    }
+}

@@ -333,3 +333,16 @@ fn slugs() {
     assert_eq!(slug_id("Олена Коваль").as_str(), "spk-олена-коваль");
     assert_eq!(slug_id("!!").as_str(), "spk-speaker");
 }
+
+#[test]
+fn sample_turns_are_what_detection_finds() {
+    let p = sample_project();
+    let doc = p.documents[0].id.clone();
+    let mut q = p.clone();
+    q.turns.clear();
+    detection_edit_with(&q, &doc, |s| slug_id(&s.name))
+        .apply(&mut q)
+        .expect("applies");
+    assert_eq!(q.turns, p.turns);
+    assert_eq!(q.speakers, p.speakers, "no new speakers, no new aliases");
+}
