@@ -381,7 +381,7 @@ impl CompareTable {
                         t.kind == TurnKind::Answer && t.speaker.as_ref() == Some(&c.speaker)
                     })
                     .collect();
-                let answer_chars: usize = mine.iter().map(|t| t.end - t.start).sum();
+                let answer_chars: usize = mine.iter().map(|t| t.end.saturating_sub(t.start)).sum();
                 let own: Vec<&Annotation> = anns
                     .iter()
                     .filter(|(_, sp)| sp.as_ref() == Some(&c.speaker))

@@ -346,3 +346,41 @@ fn sample_turns_are_what_detection_finds() {
     assert_eq!(q.turns, p.turns);
     assert_eq!(q.speakers, p.speakers, "no new speakers, no new aliases");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+    /// Any text: no panic, turns contiguous and covering, quotes in range.
+    #[test]
+    fn never_panics_and_always_covers(
+        parts in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::string::string_regex("[A-Za-zÀ-ÿА-я .,:?!“”\"'()\\[\\]*\u{a0}\u{301}👋🏽-]{0,40}").unwrap(),
+                proptest::sample::select(vec![
+                    "Q ".to_string(), "A: ".into(), "MS. TOFT: ".into(), "Toft: ".into(),
+                    "**Toft:** ".into(), "(Laughter.)".into(), "\n".into(), "\n\n".into(),
+                    "“x,” says Jane Roe. ".into(), "Jane Roe is a historian. ".into(),
+                    " spoke with Jane Roe, a ".into(), "?".into(), "Back to Top".into(),
+                ]),
+            ],
+            0..24,
+        )
+    ) {
+        let text: String = parts.concat();
+        let det = detect(&text, &[]);
+        let len = text.chars().count();
+        let mut pos = 0;
+        for t in &det.turns {
+            proptest::prop_assert_eq!(t.range.start, pos);
+            proptest::prop_assert!(t.range.start < t.range.end);
+            if let Some(i) = t.speaker {
+                proptest::prop_assert!(i < det.speakers.len());
+            }
+            pos = t.range.end;
+        }
+        proptest::prop_assert_eq!(pos, len);
+        for q in &det.quotes {
+            proptest::prop_assert!(q.range.start < q.range.end && q.range.end <= len);
+            proptest::prop_assert!(q.speaker < det.speakers.len());
+        }
+    }
+}
