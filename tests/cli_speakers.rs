@@ -107,6 +107,7 @@ fn speakers_json_on_every_fixture() {
         "qa-intro.txt",
         "interview-bold.md",
         "magazine-crlf.txt",
+        "podcast-timestamps.txt",
     ] {
         let path = fixture(name);
         let out = ok_stdout(&["speakers", path.to_str().unwrap(), "--json"]);

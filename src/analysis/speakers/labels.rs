@@ -187,8 +187,13 @@ fn words(s: &str) -> Vec<&str> {
 /// Parses a label at the start of `para`; returns it and the char offset
 /// (within the paragraph) where the speech after it begins.
 pub(crate) fn parse_label(para: &str) -> Option<(Label, usize)> {
-    let lead = para.chars().take_while(|c| c.is_whitespace()).count();
-    let body: String = para.chars().skip(lead).collect();
+    let mut lead = para.chars().take_while(|c| c.is_whitespace()).count();
+    let mut body: String = para.chars().skip(lead).collect();
+    // A leading time stamp: "[00:01:23]", "(12:04)", "00:01:23".
+    if let Some(n) = timestamp_len(&body) {
+        lead += n;
+        body = body.chars().skip(n).collect();
+    }
     // Markdown bold or italic: **Name:** / **Name**: / __Name:__
     for mark in ["**", "__"] {
         if let Some(rest) = body.strip_prefix(mark)
@@ -230,6 +235,36 @@ pub(crate) fn parse_label(para: &str) -> Option<(Label, usize)> {
     Some((label, lead + consumed + leading_ws(after)))
 }
 
+/// Chars of a leading time stamp and the white space after it.
+fn timestamp_len(s: &str) -> Option<usize> {
+    let chars: Vec<char> = s.chars().collect();
+    let (open, close) = match chars.first() {
+        Some('[') => (1, Some(']')),
+        Some('(') => (1, Some(')')),
+        _ => (0, None),
+    };
+    let digits = chars[open..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit() || matches!(c, ':' | '.'))
+        .count();
+    let stamp = &chars[open..open + digits];
+    if digits < 4 || !stamp.contains(&':') || !stamp.first().is_some_and(char::is_ascii_digit) {
+        return None;
+    }
+    let mut end = open + digits;
+    if let Some(c) = close {
+        if chars.get(end) != Some(&c) {
+            return None;
+        }
+        end += 1;
+    }
+    let ws = chars[end..]
+        .iter()
+        .take_while(|c| c.is_whitespace())
+        .count();
+    (ws > 0).then_some(end + ws)
+}
+
 fn leading_ws(s: &str) -> usize {
     s.chars().take_while(|c| c.is_whitespace()).count()
 }
@@ -237,9 +272,20 @@ fn leading_ws(s: &str) -> usize {
 /// Decides whether the text before a colon is a speaker label.
 fn classify(cand: &str, bold: bool) -> Option<Label> {
     match cand {
-        "Q" | "Q." => return Some(Label::Q),
-        "A" | "A." => return Some(Label::A),
+        "Q" | "Q." | "Question" | "QUESTION" => return Some(Label::Q),
+        "A" | "A." | "Answer" | "ANSWER" => return Some(Label::A),
         _ => {}
+    }
+    // "Speaker 1", "SPEAKER 2": numbered anonymous speakers.
+    if let [w, n] = words(cand)[..]
+        && w.eq_ignore_ascii_case("speaker")
+        && n.chars().all(|c| c.is_ascii_digit())
+    {
+        return Some(Label::Name {
+            written: cand.to_string(),
+            core: format!("Speaker {n}"),
+            weak: false,
+        });
     }
     if cand.chars().count() > 48 {
         return None;
@@ -283,7 +329,13 @@ fn classify(cand: &str, bold: bool) -> Option<Label> {
 /// Whether a paragraph is page furniture or a stage direction: narration
 /// even in the middle of an interview.
 pub(crate) fn is_furniture(para: &str) -> bool {
-    let t = para.trim().trim_matches('*').trim_matches('_').trim();
+    let t = para.trim();
+    let skip = timestamp_len(t).unwrap_or(0);
+    let t = t.char_indices().nth(skip).map_or("", |(b, _)| &t[b..]);
+    if skip > 0 && t.is_empty() {
+        return true;
+    }
+    let t = t.trim_matches('*').trim_matches('_').trim();
     if t.is_empty() {
         return true;
     }
@@ -438,6 +490,23 @@ mod tests {
         );
         assert_eq!(parse_label("Toft: Russia").map(|l| l.1), Some(6));
         assert_eq!(parse_label("Иван Петров: Привет").map(|l| l.1), Some(13));
+        assert_eq!(parse_label("Question: Why?").map(|l| l.0), Some(Label::Q));
+        assert_eq!(parse_label("ANSWER: Because.").map(|l| l.0), Some(Label::A));
+        assert_eq!(
+            name("[00:01:23] Toft: Yes"),
+            Some(("Toft".into(), "Toft".into(), true))
+        );
+        assert_eq!(parse_label("(12:04) MS. PSAKI: Hi").map(|l| l.1), Some(19));
+        assert_eq!(parse_label("00:01:23 Q: Why?").map(|l| l.0), Some(Label::Q));
+        assert_eq!(
+            name("SPEAKER 2: Hello"),
+            Some(("SPEAKER 2".into(), "Speaker 2".into(), false))
+        );
+        assert_eq!(
+            parse_label("[1:2] Toft: x"),
+            None,
+            "too short for a time stamp"
+        );
     }
 
     #[test]
@@ -460,6 +529,8 @@ mod tests {
     fn furniture_and_questions() {
         assert!(is_furniture("(Laughter.)"));
         assert!(is_furniture("(A cellphone disrupts the briefing.)"));
+        assert!(is_furniture("[00:01:12] (Laughter.)"));
+        assert!(!is_furniture("[00:01:12] And then?"));
         assert!(is_furniture("Taylor McNeil can be reached at"));
         assert!(is_furniture("Back to Top"));
         assert!(is_furniture("Photo: Alonso Nichols"));

@@ -384,3 +384,26 @@ proptest::proptest! {
         }
     }
 }
+
+const PODCAST: &str = include_str!("../../../tests/fixtures/transcripts/podcast-timestamps.txt");
+
+#[test]
+fn time_stamped_transcript_with_numbered_speakers() {
+    let det = detect(PODCAST, &[]);
+    assert_covers(PODCAST, &det);
+    let h = Some("Host");
+    let s1 = Some("Speaker 1");
+    let s2 = Some("Speaker 2");
+    let want = [
+        (None, N), // Episode 12: … (a title, before the interview)
+        (h, Q),
+        (s1, A),
+        (h, Q),
+        (s1, A),
+        (s1, A), // time stamp, no label: continues
+        (s2, A),
+        (None, N), // [00:01:12] (Laughter.)
+        (h, Q),
+    ];
+    assert_eq!(per_paragraph(PODCAST, &det), expect(&want));
+}
