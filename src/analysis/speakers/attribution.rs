@@ -53,6 +53,9 @@ pub(crate) struct RawQuote {
 /// Quoted spans of `chars`: (open mark index, close mark index).
 fn quote_spans(chars: &[char]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
+    // Closing marks known to be absent from the rest of the paragraph, so
+    // unmatched openings do not make the scan quadratic.
+    let mut absent: Vec<char> = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -64,11 +67,16 @@ fn quote_spans(chars: &[char]) -> Vec<(usize, usize)> {
             _ => None,
         };
         if let Some(close) = close
-            && let Some(j) = chars[i + 1..].iter().position(|&d| d == close)
+            && !absent.contains(&close)
         {
-            out.push((i, i + 1 + j));
-            i += j + 2;
-            continue;
+            match chars[i + 1..].iter().position(|&d| d == close) {
+                Some(j) => {
+                    out.push((i, i + 1 + j));
+                    i += j + 2;
+                    continue;
+                }
+                None => absent.push(close),
+            }
         }
         i += 1;
     }

@@ -54,6 +54,9 @@ fn name_word(w: &str) -> bool {
             .all(|c| c.is_alphabetic() || matches!(c, '.' | '-' | '\'' | '’'))
 }
 
+/// Bytes around a position searched for a name.
+const WINDOW: usize = 240;
+
 /// Words that are capitalized but never start a person's name.
 const NOT_NAMES: &[&str] = &[
     "The",
@@ -89,7 +92,14 @@ const NOT_NAMES: &[&str] = &[
 /// The name (capitalized words) that starts at byte `at` of `s`, if any,
 /// with its byte range. Stops after a word carrying trailing punctuation.
 pub(crate) fn name_after(s: &str, at: usize) -> Option<(String, std::ops::Range<usize>)> {
-    let ws = split_words(s.get(at..)?);
+    // A name is at most four words: look at a bounded window only, so that
+    // scanning every word of a long paragraph stays linear.
+    let rest = s.get(at..)?;
+    let mut cut = rest.len().min(WINDOW);
+    while !rest.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let ws = split_words(&rest[..cut]);
     let mut taken: Vec<&str> = Vec::new();
     let mut end = 0;
     for w in &ws {
@@ -127,7 +137,12 @@ pub(crate) fn name_after(s: &str, at: usize) -> Option<(String, std::ops::Range<
 
 /// The name (capitalized words) that ends just before byte `at` of `s`.
 pub(crate) fn name_before(s: &str, at: usize) -> Option<String> {
-    let ws = split_words(s.get(..at)?);
+    let head = s.get(..at)?;
+    let mut from = head.len().saturating_sub(WINDOW);
+    while !head.is_char_boundary(from) {
+        from += 1;
+    }
+    let ws = split_words(&head[from..]);
     let mut taken: Vec<&str> = Vec::new();
     for (i, w) in ws.iter().enumerate().rev() {
         if !name_word(w.text) {
@@ -268,7 +283,10 @@ pub(crate) fn read_intro<'a>(paras: impl Iterator<Item = &'a str>) -> Intro {
                 {
                     intro.names.push(n);
                 }
-                let next = ws.iter().position(|w| w.start >= r.end).unwrap_or(ws.len());
+                let next = ws[i..]
+                    .iter()
+                    .position(|w| w.start >= r.end)
+                    .map_or(ws.len(), |k| i + k);
                 i = next.max(i + 1);
             } else {
                 i += 1;
