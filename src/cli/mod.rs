@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub mod check;
+pub mod compare;
+pub mod speakers;
 
 /// Command line of the `marginalia` binary.
 #[derive(Debug, Parser)]
@@ -27,12 +29,18 @@ pub struct Cli {
 pub enum Command {
     /// Validate a project and print a summary, or its problems (exit 1).
     Check(check::CheckArgs),
+    /// Detect speaker turns and attributed quotes in a text or project.
+    Speakers(speakers::SpeakersArgs),
+    /// The compare matrix of a project: topics × speakers.
+    Compare(compare::CompareArgs),
 }
 
 /// Runs a subcommand; `None` means "open the window".
 pub fn run(command: Command) -> ExitCode {
     let result = match command {
         Command::Check(a) => check::run(a),
+        Command::Speakers(a) => speakers::run(a),
+        Command::Compare(a) => compare::run(a),
     };
     match result {
         Ok(code) => code,

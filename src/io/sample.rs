@@ -7,7 +7,7 @@
 
 use crate::model::{
     Annotation, AnnotationId, Codebook, Color, DocId, Document, Project, Relation, RelationId,
-    Speaker, SpeakerId, Tag, TagId, Timestamp,
+    Speaker, SpeakerId, Tag, TagId, Timestamp, Turn, TurnKind,
 };
 
 /// The seed interview, as shipped in `assets/articles/`.
@@ -331,6 +331,103 @@ const ANNOTATIONS: &[Spec] = &[
     ),
 ];
 
+/// The speaker turns of the seed, as speaker detection finds them
+/// (`analysis::speakers` has a test that keeps the two in step): the text
+/// each turn starts with, its speaker and kind. The first turn starts at 0,
+/// each turn ends where the next starts, the last at the end of the text.
+const TURNS: &[(&str, Option<&str>, TurnKind)] = &[
+    ("Illustration of the tensions", None, TurnKind::Narration),
+    (
+        "Tufts Now: Why is Russia",
+        Some("spk-tufts-now"),
+        TurnKind::Question,
+    ),
+    (
+        "Chris Miller: Putin’s speech",
+        Some("spk-miller"),
+        TurnKind::Answer,
+    ),
+    (
+        "Monica Duffy Toft: After World War II",
+        Some("spk-toft"),
+        TurnKind::Answer,
+    ),
+    (
+        "How will sanctions against Russia",
+        Some("spk-tufts-now"),
+        TurnKind::Question,
+    ),
+    ("Toft: Russia has taken", Some("spk-toft"), TurnKind::Answer),
+    (
+        "Miller: The sanctions imposed",
+        Some("spk-miller"),
+        TurnKind::Answer,
+    ),
+    (
+        "Are the military threats",
+        Some("spk-tufts-now"),
+        TurnKind::Question,
+    ),
+    (
+        "Miller: Military threats are",
+        Some("spk-miller"),
+        TurnKind::Answer,
+    ),
+    ("Toft: So much depends", Some("spk-toft"), TurnKind::Answer),
+    (
+        "Putin has taken over the most",
+        Some("spk-tufts-now"),
+        TurnKind::Question,
+    ),
+    (
+        "Toft: This is a question",
+        Some("spk-toft"),
+        TurnKind::Answer,
+    ),
+    (
+        "To what extent are Putin",
+        Some("spk-tufts-now"),
+        TurnKind::Question,
+    ),
+    ("Toft: His moves are", Some("spk-toft"), TurnKind::Answer),
+    (
+        "Miller: This isn’t driven",
+        Some("spk-miller"),
+        TurnKind::Answer,
+    ),
+    ("Taylor McNeil can be reached at", None, TurnKind::Narration),
+];
+
+/// The turns of [`TURNS`] located in `text` (specs not found are skipped).
+fn seed_turns(doc: &DocId, text: &str) -> Vec<Turn> {
+    let len = text.chars().count();
+    let mut starts: Vec<(usize, Option<&str>, TurnKind)> = Vec::new();
+    let mut from = 0;
+    for (i, (head, speaker, kind)) in TURNS.iter().enumerate() {
+        let at = if i == 0 {
+            Some(0)
+        } else {
+            find_quote(text, head, from).map(|r| r.start)
+        };
+        if let Some(at) = at {
+            starts.push((at, *speaker, *kind));
+            from = at + 1;
+        }
+    }
+    let mut turns = Vec::with_capacity(starts.len());
+    for (i, (start, speaker, kind)) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).map_or(len, |n| n.0);
+        turns.push(Turn {
+            doc: doc.clone(),
+            start: *start,
+            end,
+            speaker: speaker.map(SpeakerId::new),
+            kind: *kind,
+        });
+    }
+    turns
+}
+
 /// The sample project, fully valid.
 pub fn sample_project() -> Project {
     let mut p = Project::new("Tufts Now — Russia and Ukraine interview");
@@ -382,6 +479,7 @@ pub fn sample_project() -> Project {
         a.note = (*note).into();
         p.annotations.push(a);
     }
+    p.turns = seed_turns(&doc.id, &doc.text);
     p.documents.push(doc);
     let link = |id: &str, from: &str, to: &str, kind: &str| Relation {
         id: RelationId::new(id),
@@ -427,6 +525,8 @@ mod tests {
             .filter_map(|a| a.speaker.clone())
             .collect();
         assert_eq!(speakers.len(), 2, "both experts are attributed");
+        assert_eq!(p.turns.len(), TURNS.len(), "every turn is located");
+        assert_eq!(p.turns.last().map(|t| t.end), Some(doc.char_len()));
     }
 
     #[test]
