@@ -6,6 +6,7 @@
 //! `text[start..end] == quote` and re-anchor it if the text ever changes.
 //! Overlapping annotations and several tags per annotation are normal.
 
+use super::document::Document;
 use super::ids::{AnnotationId, DocId, RelationId, SpeakerId, TagId};
 use super::text;
 use serde::{Deserialize, Serialize};
@@ -95,6 +96,53 @@ impl Annotation {
             created: now.clone(),
             modified: now,
         })
+    }
+
+    /// Like [`Annotation::new`], but cuts the quote and context from a
+    /// [`Document`] through its char index: no scan from the start of a long
+    /// text.
+    pub fn in_document(
+        doc: &Document,
+        range: Range<usize>,
+        tags: Vec<TagId>,
+        annotator: impl Into<String>,
+        now: Timestamp,
+    ) -> Option<Self> {
+        if range.start >= range.end {
+            return None;
+        }
+        let q = doc.quote_context(range.clone())?;
+        Some(Self {
+            id: AnnotationId::generate(),
+            doc: doc.id.clone(),
+            start: range.start,
+            end: range.end,
+            quote: q.quote,
+            prefix: q.prefix,
+            suffix: q.suffix,
+            tags,
+            speaker: None,
+            note: String::new(),
+            annotator: annotator.into(),
+            created: now.clone(),
+            modified: now,
+        })
+    }
+
+    /// Like [`Annotation::set_range`], through the document's char index.
+    pub fn set_range_in(&mut self, doc: &Document, range: Range<usize>) -> bool {
+        if range.start >= range.end {
+            return false;
+        }
+        let Some(q) = doc.quote_context(range.clone()) else {
+            return false;
+        };
+        self.start = range.start;
+        self.end = range.end;
+        self.quote = q.quote;
+        self.prefix = q.prefix;
+        self.suffix = q.suffix;
+        true
     }
 
     /// The covered char range.

@@ -7,8 +7,11 @@
 //! be re-anchored, and any reader can check it still has the same text.
 
 use super::ids::DocId;
+use super::text::{self, CharIndex, QuoteContext};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::ops::Range;
+use std::sync::{Arc, OnceLock};
 
 /// What import did to the raw bytes to get the stored text.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,7 +25,7 @@ pub struct Normalization {
 }
 
 /// A text in the project.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Document {
     /// Stable id.
     pub id: DocId,
@@ -36,7 +39,23 @@ pub struct Document {
     pub normalization: Normalization,
     /// The normalized text; offsets count its chars.
     pub text: String,
+    /// Char→byte index of `text`, built on first use (the text never changes).
+    #[serde(skip)]
+    index: OnceLock<Arc<CharIndex>>,
 }
+
+impl PartialEq for Document {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+            && self.title == other.title
+            && self.source == other.source
+            && self.sha256 == other.sha256
+            && self.normalization == other.normalization
+            && self.text == other.text
+    }
+}
+
+impl Eq for Document {}
 
 impl Document {
     /// Builds a document from raw imported text, normalizing it.
@@ -49,12 +68,42 @@ impl Document {
             sha256: sha256_hex(&text),
             normalization,
             text,
+            index: OnceLock::new(),
         }
+    }
+
+    /// The char→byte index of the text (built once, then shared).
+    pub fn char_index(&self) -> &CharIndex {
+        self.index
+            .get_or_init(|| Arc::new(CharIndex::new(&self.text)))
     }
 
     /// Number of chars in the text.
     pub fn char_len(&self) -> usize {
-        self.text.chars().count()
+        self.char_index().char_len()
+    }
+
+    /// The text covered by a char range, or `None` if out of bounds.
+    pub fn slice(&self, r: Range<usize>) -> Option<&str> {
+        self.char_index().slice(&self.text, r)
+    }
+
+    /// Byte range of a char range.
+    pub fn byte_range(&self, r: Range<usize>) -> Option<Range<usize>> {
+        self.char_index().range_to_bytes(&self.text, r)
+    }
+
+    /// Quote, prefix and suffix of a char range, without scanning the text
+    /// from its start.
+    pub fn quote_context(&self, r: Range<usize>) -> Option<QuoteContext> {
+        let idx = self.char_index();
+        let from = r.start.saturating_sub(text::CONTEXT_CHARS);
+        let to = (r.end + text::CONTEXT_CHARS).min(idx.char_len());
+        if r.start > r.end || r.end > idx.char_len() {
+            return None;
+        }
+        let window = idx.slice(&self.text, from..to)?;
+        text::quote_context(window, r.start - from..r.end - from)
     }
 }
 
@@ -109,5 +158,19 @@ mod tests {
         assert_eq!(d.normalization.cr_to_lf, 1);
         assert_eq!(d.sha256, sha256_hex("a\nb\nc\n"));
         assert_eq!(d.sha256.len(), 64);
+    }
+
+    #[test]
+    fn windowed_quote_context_matches_the_linear_one() {
+        let raw =
+            "“Europe is substantially less secure,” says Chris\u{a0}Miller — Привет 👋🏽 e\u{301}!\n"
+                .repeat(5);
+        let d = Document::import(DocId::new("d"), "t", None, &raw);
+        let n = d.char_len();
+        for (s, e) in [(0, 1), (3, 40), (n - 5, n), (100, 170), (0, n)] {
+            assert_eq!(d.quote_context(s..e), text::quote_context(&d.text, s..e));
+            assert_eq!(d.slice(s..e), text::slice_chars(&d.text, s..e));
+        }
+        assert_eq!(d.quote_context(n..n + 1), None);
     }
 }

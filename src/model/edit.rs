@@ -15,7 +15,6 @@ use super::document::Document;
 use super::ids::{AnnotationId, DocId, RelationId, SpeakerId, TagId};
 use super::project::Project;
 use super::speakers::{Speaker, Turn};
-use super::text;
 use thiserror::Error;
 
 /// Why an edit was refused.
@@ -509,7 +508,7 @@ fn check_annotation(p: &Project, a: &Annotation) -> Result<(), EditError> {
             "an annotation must cover at least one character".into(),
         ));
     }
-    match text::slice_chars(&doc.text, a.range()) {
+    match doc.slice(a.range()) {
         None => {
             return Err(EditError::Invalid(format!(
                 "range {}..{} is outside the document",

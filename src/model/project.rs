@@ -17,7 +17,6 @@ use super::codebook::Codebook;
 use super::document::{Document, sha256_hex};
 use super::ids::{AnnotationId, DocId, SpeakerId};
 use super::speakers::{Speaker, Turn};
-use super::text;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 
@@ -299,7 +298,7 @@ impl Project {
                     ),
                 ));
             } else {
-                let actual = text::slice_chars(&doc.text, a.range()).unwrap_or_default();
+                let actual = doc.slice(a.range()).unwrap_or_default();
                 if actual != a.quote {
                     p.push(Problem::at(
                         id,

@@ -249,6 +249,83 @@ impl ParagraphIndex {
     }
 }
 
+/// A char→byte index over one text: the byte offset of every
+/// [`CharIndex::STRIDE`]-th char, so converting any char offset costs at most
+/// one short walk instead of a scan from the start of a book-length text.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CharIndex {
+    checkpoints: Vec<usize>,
+    char_len: usize,
+}
+
+impl CharIndex {
+    /// Chars between two checkpoints.
+    pub const STRIDE: usize = 64;
+
+    /// Builds the index in one pass over `text`.
+    pub fn new(text: &str) -> Self {
+        let mut checkpoints = Vec::with_capacity(text.len() / Self::STRIDE + 1);
+        let mut n = 0;
+        for (b, _) in text.char_indices() {
+            if n % Self::STRIDE == 0 {
+                checkpoints.push(b);
+            }
+            n += 1;
+        }
+        Self {
+            checkpoints,
+            char_len: n,
+        }
+    }
+
+    /// Number of chars in the text.
+    pub fn char_len(&self) -> usize {
+        self.char_len
+    }
+
+    /// Byte offset of char `ci` in `text` (the text the index was built on);
+    /// `ci == char_len` maps to `text.len()`.
+    pub fn byte_of(&self, text: &str, ci: usize) -> Option<usize> {
+        if ci == self.char_len {
+            return Some(text.len());
+        }
+        if ci > self.char_len {
+            return None;
+        }
+        let base = *self.checkpoints.get(ci / Self::STRIDE)?;
+        let rest = text.get(base..)?;
+        rest.char_indices()
+            .nth(ci % Self::STRIDE)
+            .map(|(b, _)| base + b)
+    }
+
+    /// Char offset of byte `b`, if it is on a char boundary.
+    pub fn char_of_byte(&self, text: &str, b: usize) -> Option<usize> {
+        if b > text.len() || !text.is_char_boundary(b) {
+            return None;
+        }
+        let k = self
+            .checkpoints
+            .partition_point(|&c| c <= b)
+            .saturating_sub(1);
+        let base = self.checkpoints.get(k).copied().unwrap_or(0);
+        Some(k * Self::STRIDE + text.get(base..b)?.chars().count())
+    }
+
+    /// Converts a char range to a byte range.
+    pub fn range_to_bytes(&self, text: &str, r: Range<usize>) -> Option<Range<usize>> {
+        if r.start > r.end {
+            return None;
+        }
+        Some(self.byte_of(text, r.start)?..self.byte_of(text, r.end)?)
+    }
+
+    /// The text covered by a char range.
+    pub fn slice<'a>(&self, text: &'a str, r: Range<usize>) -> Option<&'a str> {
+        self.range_to_bytes(text, r).and_then(|b| text.get(b))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,6 +378,22 @@ mod tests {
         assert_eq!(idx.paragraph_of(8), 2);
         assert_eq!(idx.paragraph_of(0), 0);
         assert_eq!(idx.paragraph_of(idx.char_len), 3);
+    }
+
+    #[test]
+    fn char_index_agrees_with_linear_conversions() {
+        let t: String = SAMPLE.repeat(9);
+        let idx = CharIndex::new(&t);
+        assert_eq!(idx.char_len(), char_len(&t));
+        for ci in 0..=idx.char_len() {
+            let b = idx.byte_of(&t, ci);
+            assert_eq!(b, char_to_byte(&t, ci));
+            assert_eq!(idx.char_of_byte(&t, b.unwrap()), Some(ci));
+        }
+        assert_eq!(idx.byte_of(&t, idx.char_len() + 1), None);
+        assert_eq!(idx.slice(&t, 1..7), Some("Europe"));
+        assert_eq!(idx.char_of_byte(&t, 1), None);
+        assert_eq!(CharIndex::new("").byte_of("", 0), Some(0));
     }
 
     #[test]
