@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+pub mod bench;
 pub mod check;
 
 /// Command line of the `marginalia` binary.
@@ -27,12 +28,15 @@ pub struct Cli {
 pub enum Command {
     /// Validate a project and print a summary, or its problems (exit 1).
     Check(check::CheckArgs),
+    /// Measure open, save, export, frame time and memory on a large generated project.
+    Bench(bench::BenchArgs),
 }
 
 /// Runs a subcommand; `None` means "open the window".
 pub fn run(command: Command) -> ExitCode {
     let result = match command {
         Command::Check(a) => check::run(a),
+        Command::Bench(a) => bench::run(a),
     };
     match result {
         Ok(code) => code,
