@@ -138,8 +138,8 @@ pub struct FrameSummary {
     pub max_ms: f64,
     /// The first (cold) frame, ms.
     pub first_ms: f64,
-    /// p95 of scrolling, tagging and jumping frames, ms.
-    pub p95_by_kind_ms: [(StepKind, f64); 3],
+    /// p95 and max of scrolling, tagging and jumping frames, ms.
+    pub by_kind_ms: [(StepKind, f64, f64); 3],
 }
 
 impl FrameSummary {
@@ -151,14 +151,17 @@ impl FrameSummary {
             .first()
             .copied()
             .unwrap_or(0.0);
-        let kind = |k| (k, warm.of_kind(k).p95());
+        let kind = |k| {
+            let s = warm.of_kind(k);
+            (k, s.p95(), s.max())
+        };
         Self {
             frames: warm.len(),
             p50_ms: warm.p50(),
             p95_ms: warm.p95(),
             max_ms: warm.max(),
             first_ms,
-            p95_by_kind_ms: [
+            by_kind_ms: [
                 kind(StepKind::Scroll),
                 kind(StepKind::Tag),
                 kind(StepKind::Jump),
@@ -389,9 +392,14 @@ impl BenchReport {
             })
             .collect();
         let by_kind = |s: &FrameSummary| {
-            s.p95_by_kind_ms
+            s.by_kind_ms
                 .iter()
-                .map(|(k, v)| (kind_name(*k).to_string(), r3(*v)))
+                .map(|(k, p95, max)| {
+                    (
+                        kind_name(*k).to_string(),
+                        json!({ "p95": r3(*p95), "max": r3(*max) }),
+                    )
+                })
                 .collect::<serde_json::Map<_, _>>()
         };
         json!({
@@ -415,11 +423,11 @@ impl BenchReport {
             "load_validate_sort_ms": r3(self.validate_sort_ms()),
             "first_frame_ms": r3(self.big.first_ms),
             "frames": self.big.frames,
-            "frame_p95_by_kind_ms": by_kind(&self.big),
+            "frame_by_kind_ms": by_kind(&self.big),
             "seed_frame_p50_ms": r3(self.seed_frames.p50_ms),
             "seed_frame_max_ms": r3(self.seed_frames.max_ms),
             "seed_first_frame_ms": r3(self.seed_frames.first_ms),
-            "seed_frame_p95_by_kind_ms": by_kind(&self.seed_frames),
+            "seed_frame_by_kind_ms": by_kind(&self.seed_frames),
             "export_ms": exports,
             "peak_rss_reset_after_setup": self.peak_reset,
         })
@@ -491,12 +499,12 @@ impl BenchReport {
                 },
             );
             let kinds: Vec<String> = s
-                .p95_by_kind_ms
+                .by_kind_ms
                 .iter()
-                .map(|(k, v)| format!("{} {v:.2}", kind_name(*k)))
+                .map(|(k, p95, max)| format!("{} {p95:.2}/{max:.1}", kind_name(*k)))
                 .collect();
             row(
-                &format!("frames {name}: p95 by kind"),
+                &format!("frames {name}: p95/max by kind"),
                 format!("{} ms", kinds.join(", ")),
                 String::new(),
             );
