@@ -64,3 +64,60 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    fn bench_args(args: &[&str]) -> super::BenchArgs {
+        let cli = Cli::try_parse_from(args).unwrap();
+        match cli.command {
+            Some(Command::Bench(a)) => a,
+            other => panic!("not bench: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn options_shape_the_run() {
+        let full = bench_args(&["marginalia", "bench"]).config();
+        assert_eq!(full.gen_config.doc_bytes, 5_000_000);
+        assert_eq!(full.gen_config.annotations, 50_000);
+        assert_eq!(full.gen_config.seed, 42);
+
+        let a = bench_args(&[
+            "marginalia",
+            "bench",
+            "--quick",
+            "--json",
+            "--frames",
+            "30",
+            "--seed",
+            "7",
+            "--write-project",
+            "/tmp/x.ron",
+        ]);
+        assert!(a.json);
+        let cfg = a.config();
+        assert_eq!(cfg.gen_config.doc_bytes, 500_000);
+        assert_eq!(cfg.gen_config.annotations, 5_000);
+        assert_eq!(cfg.gen_config.seed, 7);
+        assert_eq!(cfg.frames, 30);
+        assert_eq!(
+            cfg.write_project.as_deref(),
+            Some(std::path::Path::new("/tmp/x.ron"))
+        );
+
+        let custom = bench_args(&[
+            "marginalia",
+            "bench",
+            "--doc-bytes",
+            "1000",
+            "--annotations",
+            "3",
+        ]);
+        assert_eq!(custom.config().gen_config.doc_bytes, 1000);
+        assert_eq!(custom.config().gen_config.annotations, 3);
+        assert!(Cli::try_parse_from(["marginalia", "bench", "--frames", "x"]).is_err());
+    }
+}
