@@ -204,6 +204,8 @@ pub struct BenchReport {
     pub seed_frames: FrameSummary,
     /// `big.p95_ms / seed_frames.p95_ms`.
     pub frame_ratio: f64,
+    /// Every frame of the big project, in order (for `--frame-log`).
+    pub big_frames: FrameStats,
     /// Peak RSS from the load on (generation excluded when the kernel lets us
     /// reset the peak), MB; `None` off Linux.
     pub peak_rss_mb: Option<f64>,
@@ -352,6 +354,7 @@ pub fn run(cfg: &BenchConfig) -> anyhow::Result<BenchReport> {
         frame_ratio,
         peak_rss_mb,
         peak_reset,
+        big_frames: big_stats,
     })
 }
 
@@ -431,6 +434,21 @@ impl BenchReport {
             "export_ms": exports,
             "peak_rss_reset_after_setup": self.peak_reset,
         })
+    }
+
+    /// The big project's frames as CSV: `frame,kind,ms`.
+    pub fn frame_log_csv(&self) -> String {
+        let mut out = String::from("frame,kind,ms\n");
+        for (i, (ms, k)) in self
+            .big_frames
+            .times_ms
+            .iter()
+            .zip(&self.big_frames.kinds)
+            .enumerate()
+        {
+            let _ = writeln!(out, "{i},{},{ms:.3}", kind_name(*k));
+        }
+        out
     }
 
     /// Of `load_ms`: validation and sorting (the load minus reading and
@@ -649,5 +667,8 @@ mod tests {
         assert_eq!(loaded.project.annotations.len(), 50);
         assert_eq!(r.project_file_bytes as u64, loaded.stamp.len);
         assert!(r.exports.is_empty());
+        let log = r.frame_log_csv();
+        assert_eq!(log.lines().count(), 3);
+        assert!(log.lines().nth(1).unwrap().starts_with("0,first,"));
     }
 }

@@ -30,6 +30,9 @@ pub struct BenchArgs {
     /// Also write the generated project here, to open it in the window.
     #[arg(long, value_name = "PATH")]
     pub write_project: Option<PathBuf>,
+    /// Write every frame time of the big project here as CSV (frame,kind,ms).
+    #[arg(long, value_name = "PATH")]
+    pub frame_log: Option<PathBuf>,
 }
 
 impl BenchArgs {
@@ -57,6 +60,10 @@ impl BenchArgs {
 /// Runs `bench` and prints the table or the JSON object.
 pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     let report = bench::run(&args.config())?;
+    if let Some(p) = &args.frame_log {
+        std::fs::write(p, report.frame_log_csv())
+            .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
+    }
     if args.json {
         println!("{}", report.to_json());
     } else {
