@@ -7,9 +7,11 @@
 //! - [`analysis`]: derived views (speaker turns, comparisons).
 //! - [`ui`]: the eframe/egui application.
 //! - [`cli`]: headless subcommands.
+//! - [`bench`]: the scale benchmark behind `marginalia bench`.
 #![deny(missing_docs)]
 
 pub mod analysis;
+pub mod bench;
 pub mod cli;
 pub mod io;
 pub mod model;

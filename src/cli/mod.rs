@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+pub mod bench;
 pub mod check;
 pub mod compare;
 pub mod speakers;
@@ -33,6 +34,8 @@ pub enum Command {
     Speakers(speakers::SpeakersArgs),
     /// The compare matrix of a project: topics × speakers.
     Compare(compare::CompareArgs),
+    /// Measure open, save, export, frame time and memory on a large generated project.
+    Bench(bench::BenchArgs),
 }
 
 /// Runs a subcommand; `None` means "open the window".
@@ -41,6 +44,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Check(a) => check::run(a),
         Command::Speakers(a) => speakers::run(a),
         Command::Compare(a) => compare::run(a),
+        Command::Bench(a) => bench::run(a),
     };
     match result {
         Ok(code) => code,
