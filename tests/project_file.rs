@@ -2,8 +2,8 @@
 //! (each with the line:col it must report), backups, change detection.
 
 use marginalia::io::project_file::{
-    self, DiskStamp, LoadError, MAX_FILE_BYTES, SaveError, backup_path, leftover_temp_files,
-    load, parse, save, save_over, to_ron_string,
+    self, DiskStamp, LoadError, MAX_FILE_BYTES, SaveError, backup_path, leftover_temp_files, load,
+    parse, save, save_over, to_ron_string,
 };
 use marginalia::io::sample::sample_project;
 use marginalia::model::{
@@ -64,10 +64,7 @@ fn load_err(dir: &Path, name: &str, content: &[u8]) -> LoadError {
         Ok(_) => panic!("{name} loaded but should not"),
         Err(e) => {
             // Every message names the file.
-            assert!(
-                e.to_string().starts_with(&p.display().to_string()),
-                "{e}"
-            );
+            assert!(e.to_string().starts_with(&p.display().to_string()), "{e}");
             e
         }
     }
@@ -256,7 +253,9 @@ fn unknown_field_is_rejected_at_its_line_and_col() {
         }
         other => panic!("expected UnknownField, got {other}"),
     }
-    assert!(e.to_string().contains(&format!(":{line}:{col}: unknown field `annotations[0].speker`")));
+    assert!(e.to_string().contains(&format!(
+        ":{line}:{col}: unknown field `annotations[0].speker`"
+    )));
 }
 
 #[test]
@@ -297,28 +296,48 @@ fn quote_mismatch_is_located_at_the_annotation() {
     let a = &p.annotations[3];
     let id = format!("id: \"{}\"", a.id);
     let src = sample_text();
-    let q = src.find(&id).and_then(|i| src[i..].find("quote: ").map(|j| i + j)).unwrap_or(0);
+    let q = src
+        .find(&id)
+        .and_then(|i| src[i..].find("quote: ").map(|j| i + j))
+        .unwrap_or(0);
     let eol = q + src[q..].find('\n').unwrap_or(0);
     let src = format!("{}quote: \"not the text\",{}", &src[..q], &src[eol..]);
     let (line, col) = pos_of(&src, &id);
     let e = load_err(dir.path(), "quote.ron", src.as_bytes());
-    let LoadError::Invalid { problems, total, .. } = &e else {
+    let LoadError::Invalid {
+        problems, total, ..
+    } = &e
+    else {
         panic!("expected Invalid, got {e}");
     };
     assert_eq!(*total, 1);
     assert_eq!((problems[0].line, problems[0].col), (line, col));
-    assert!(problems[0].message.contains("does not match the text"), "{e}");
+    assert!(
+        problems[0].message.contains("does not match the text"),
+        "{e}"
+    );
     let shown = e.to_string();
-    assert!(shown.contains(&format!("quote.ron:{line}:{col}: annotation `{}`", a.id)), "{shown}");
+    assert!(
+        shown.contains(&format!("quote.ron:{line}:{col}: annotation `{}`", a.id)),
+        "{shown}"
+    );
 }
 
 #[test]
 fn offset_out_of_range_is_located() {
     let dir = tmp();
     let p = sample_project();
-    let a = p.annotations.last().unwrap_or_else(|| panic!("no annotations"));
+    let a = p
+        .annotations
+        .last()
+        .unwrap_or_else(|| panic!("no annotations"));
     let id = format!("id: \"{}\"", a.id);
-    let src = edit_after(&sample_text(), &id, &format!("end: {},", a.end), "end: 999999,");
+    let src = edit_after(
+        &sample_text(),
+        &id,
+        &format!("end: {},", a.end),
+        "end: 999999,",
+    );
     let (line, col) = pos_of(&src, &id);
     let e = load_err(dir.path(), "range.ron", src.as_bytes());
     assert_eq!(e.position(), Some((line, col)), "{e}");
@@ -340,7 +359,10 @@ fn missing_tag_reference_is_located() {
     let (line, col) = pos_of(&src, &format!("id: \"{}\"", a.id));
     let e = load_err(dir.path(), "tag.ron", src.as_bytes());
     assert_eq!(e.position(), Some((line, col)), "{e}");
-    assert!(e.to_string().contains("tag `tag-nope` does not exist"), "{e}");
+    assert!(
+        e.to_string().contains("tag `tag-nope` does not exist"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -353,12 +375,18 @@ fn many_problems_are_capped_and_counted() {
     let path = dir.path().join("many.ron");
     save_over(&path, &p).unwrap_or_else(|e| panic!("{e}"));
     let e = load(&path).err().unwrap_or_else(|| panic!("loaded"));
-    let LoadError::Invalid { problems, total, .. } = &e else {
+    let LoadError::Invalid {
+        problems, total, ..
+    } = &e
+    else {
         panic!("expected Invalid, got {e}");
     };
     assert_eq!(*total, p.annotations.len());
     assert_eq!(problems.len(), project_file::MAX_REPORTED_PROBLEMS);
-    assert!(e.to_string().contains(&format!("and {} more problems", total - 20)));
+    assert!(
+        e.to_string()
+            .contains(&format!("and {} more problems", total - 20))
+    );
     // Each problem on its own line, each at a different annotation.
     let lines: std::collections::HashSet<usize> = problems.iter().map(|d| d.line).collect();
     assert_eq!(lines.len(), problems.len());
@@ -370,7 +398,8 @@ fn file_over_the_cap_is_refused_before_reading() {
     let path = dir.path().join("huge.ron");
     let f = std::fs::File::create(&path).unwrap_or_else(|e| panic!("{e}"));
     // Sparse: no disk space used.
-    f.set_len(MAX_FILE_BYTES + 1).unwrap_or_else(|e| panic!("{e}"));
+    f.set_len(MAX_FILE_BYTES + 1)
+        .unwrap_or_else(|e| panic!("{e}"));
     let e = load(&path).err().unwrap_or_else(|| panic!("loaded"));
     assert!(
         matches!(e, LoadError::TooLarge { len, .. } if len == MAX_FILE_BYTES + 1),
@@ -384,9 +413,16 @@ fn deeply_nested_input_is_an_error_not_a_stack_overflow() {
     let depth = 100_000;
     // In a field that the version peek skips and in one the full parse reads.
     for body in [
-        format!("Project(format: 1, junk: {}{})", "[".repeat(depth), "]".repeat(depth)),
+        format!(
+            "Project(format: 1, junk: {}{})",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        ),
         format!("Project(format: 1, name: {}", "Some(".repeat(depth)),
-        format!("Project(format: 1, name: \"x\", codebook: {})", "(".repeat(depth)),
+        format!(
+            "Project(format: 1, name: \"x\", codebook: {})",
+            "(".repeat(depth)
+        ),
     ] {
         let e = load_err(dir.path(), "deep.ron", body.as_bytes());
         assert!(matches!(e, LoadError::Syntax { .. }), "{e}");
@@ -394,7 +430,12 @@ fn deeply_nested_input_is_an_error_not_a_stack_overflow() {
     let e = load_err(
         dir.path(),
         "deep.ron",
-        format!("Project(format: 1, junk: {}{})", "[".repeat(depth), "]".repeat(depth)).as_bytes(),
+        format!(
+            "Project(format: 1, junk: {}{})",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        )
+        .as_bytes(),
     );
     assert!(e.to_string().contains("nested too deeply"), "{e}");
 }
@@ -443,9 +484,13 @@ fn empty_and_missing_files() {
     let dir = tmp();
     let e = load_err(dir.path(), "empty.ron", b"");
     assert!(matches!(e, LoadError::Syntax { .. }), "{e}");
-    let e = load(&dir.path().join("absent.ron")).err().unwrap_or_else(|| panic!("loaded"));
+    let e = load(&dir.path().join("absent.ron"))
+        .err()
+        .unwrap_or_else(|| panic!("loaded"));
     assert!(matches!(e, LoadError::Io { .. }), "{e}");
-    let e = load(dir.path()).err().unwrap_or_else(|| panic!("loaded a folder"));
+    let e = load(dir.path())
+        .err()
+        .unwrap_or_else(|| panic!("loaded a folder"));
     assert!(matches!(e, LoadError::Io { .. }), "{e}");
 }
 
@@ -457,14 +502,20 @@ fn save_keeps_the_previous_file_as_bak() {
     let path = dir.path().join("p.ron");
     let mut p = sample_project();
     let s1 = save(&path, &p, None).unwrap_or_else(|e| panic!("{e}"));
-    assert!(!backup_path(&path).exists(), "no backup of a file that did not exist");
+    assert!(
+        !backup_path(&path).exists(),
+        "no backup of a file that did not exist"
+    );
     let v1 = std::fs::read(&path).unwrap_or_default();
     p.name = "renamed".into();
     let s2 = save(&path, &p, Some(&s1)).unwrap_or_else(|e| panic!("{e}"));
     assert_ne!(s1, s2);
     assert_eq!(backup_path(&path), dir.path().join("p.ron.bak"));
     assert_eq!(std::fs::read(backup_path(&path)).unwrap_or_default(), v1);
-    assert_eq!(load(&path).map(|l| l.project.name).ok().as_deref(), Some("renamed"));
+    assert_eq!(
+        load(&path).map(|l| l.project.name).ok().as_deref(),
+        Some("renamed")
+    );
     // Saving unchanged content keeps the older backup.
     save(&path, &p, Some(&s2)).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(std::fs::read(backup_path(&path)).unwrap_or_default(), v1);
@@ -485,15 +536,26 @@ fn external_change_is_detected_and_nothing_is_overwritten() {
     std::fs::write(&path, &theirs).unwrap_or_else(|e| panic!("{e}"));
     let mut mine = p.clone();
     mine.name = "mine".into();
-    let e = save(&path, &mine, Some(&stamp)).err().unwrap_or_else(|| panic!("saved"));
+    let e = save(&path, &mine, Some(&stamp))
+        .err()
+        .unwrap_or_else(|| panic!("saved"));
     assert!(matches!(e, SaveError::ChangedOnDisk(_)), "{e}");
     assert_eq!(std::fs::read_to_string(&path).unwrap_or_default(), theirs);
     assert!(!backup_path(&path).exists());
-    assert_eq!(DiskStamp::read(&path).ok().flatten(), Some(DiskStamp::of_bytes(theirs.as_bytes())));
+    assert_eq!(
+        DiskStamp::read(&path).ok().flatten(),
+        Some(DiskStamp::of_bytes(theirs.as_bytes()))
+    );
     // The user chose to overwrite.
     save_over(&path, &mine).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(load(&path).map(|l| l.project.name).ok().as_deref(), Some("mine"));
-    assert_eq!(std::fs::read_to_string(backup_path(&path)).unwrap_or_default(), theirs);
+    assert_eq!(
+        load(&path).map(|l| l.project.name).ok().as_deref(),
+        Some("mine")
+    );
+    assert_eq!(
+        std::fs::read_to_string(backup_path(&path)).unwrap_or_default(),
+        theirs
+    );
 }
 
 #[test]
@@ -511,6 +573,8 @@ fn deleted_file_is_written_again() {
 fn save_into_a_missing_folder_fails_cleanly() {
     let dir = tmp();
     let path = dir.path().join("no/such/folder/p.ron");
-    let e = save(&path, &sample_project(), None).err().unwrap_or_else(|| panic!("saved"));
+    let e = save(&path, &sample_project(), None)
+        .err()
+        .unwrap_or_else(|| panic!("saved"));
     assert!(matches!(e, SaveError::Io(..)), "{e}");
 }

@@ -244,10 +244,7 @@ fn display_problems(problems: &[Diagnostic], total: usize) -> String {
         .collect::<Vec<_>>()
         .join("\n");
     if total > problems.len() {
-        s.push_str(&format!(
-            "\n… and {} more problems",
-            total - problems.len()
-        ));
+        s.push_str(&format!("\n… and {} more problems", total - problems.len()));
     }
     s
 }
@@ -377,7 +374,19 @@ pub fn parse(src: &str) -> Result<Project, LoadError> {
 /// Parses and validates project text read from `path` (used in messages).
 pub fn parse_named(src: &str, path: &Path) -> Result<Project, LoadError> {
     let ctx = Ctx { src, path };
-    let found = migrate::peek_format(src).map_err(|e| ctx.syntax(&e))?;
+    let found = match migrate::peek_format(src) {
+        Ok(found) => found,
+        // The peek skips everything but `format` untyped, so its error on a
+        // broken file is vaguer than that of the typed parse ("expected
+        // comma" far away instead of "expected string" at the value): prefer
+        // the typed parse's error.
+        Err(e) => {
+            return Err(match migrate::read_and_upgrade(src, FORMAT_VERSION) {
+                Err(typed @ migrate::ReadError::Ron(_)) => ctx.read_error(typed),
+                _ => ctx.syntax(&e),
+            });
+        }
+    };
     let mut project = migrate::read_and_upgrade(src, found).map_err(|e| ctx.read_error(e))?;
     let problems = project.validate();
     if !problems.is_empty() {
@@ -489,13 +498,8 @@ fn save_with(
         && old.as_slice() != text.as_bytes()
     {
         let bak = backup_path(&target);
-        atomic::write_atomic(
-            &bak,
-            old,
-            permissions.clone(),
-            &mut atomic::write_all,
-        )
-        .map_err(|e| SaveError::Backup(path.to_path_buf(), e))?;
+        atomic::write_atomic(&bak, old, permissions.clone(), &mut atomic::write_all)
+            .map_err(|e| SaveError::Backup(path.to_path_buf(), e))?;
     }
     atomic::write_atomic(&target, text.as_bytes(), permissions, hook).map_err(io)?;
     Ok(DiskStamp::of_bytes(text.as_bytes()))
@@ -509,11 +513,19 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn syntax(&self, e: &ron::error::SpannedError) -> LoadError {
+        let mut message = ron_message(&e.code);
+        let end = LineIndex::new(self.src).line_col(self.src.len());
+        let at_end = (e.span.end.line, e.span.end.col) == end;
+        if e.code == ron::Error::ExpectedStringEnd {
+            message = "this string is never closed (is the file truncated?)".into();
+        } else if e.code != ron::Error::Eof && at_end {
+            message.push_str(" (the file ends there: is it truncated?)");
+        }
         LoadError::Syntax {
             path: self.path.to_path_buf(),
             line: e.span.start.line,
             col: e.span.start.col,
-            message: ron_message(&e.code),
+            message,
         }
     }
 
@@ -684,7 +696,10 @@ mod tests {
         assert!(err.to_string().contains("disk full"));
         assert_eq!(std::fs::read(&path).unwrap(), before);
         assert_eq!(load(&path).unwrap().project.name, "old");
-        assert_eq!(atomic::leftover_temp_files(&path).unwrap(), Vec::<PathBuf>::new());
+        assert_eq!(
+            atomic::leftover_temp_files(&path).unwrap(),
+            Vec::<PathBuf>::new()
+        );
     }
 
     #[test]
@@ -716,7 +731,12 @@ mod tests {
         let link = dir.path().join("link.ron");
         std::os::unix::fs::symlink(&real, &link).unwrap();
         save(&link, &Project::new("b"), None).unwrap();
-        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
         assert_eq!(load(&real).unwrap().project.name, "b");
         let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o640);
@@ -727,6 +747,9 @@ mod tests {
         let p = sample_project();
         let mut shuffled = p.clone();
         shuffled.annotations.reverse();
-        assert_eq!(to_ron_string(&shuffled).unwrap(), to_ron_string(&p).unwrap());
+        assert_eq!(
+            to_ron_string(&shuffled).unwrap(),
+            to_ron_string(&p).unwrap()
+        );
     }
 }

@@ -181,7 +181,7 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<String, ImportError> {
             path: path.to_path_buf(),
             byte,
         };
-        if bytes.len() % 2 != 0 {
+        if !bytes.len().is_multiple_of(2) {
             return Err(bad(bytes.len() - 1));
         }
         let units = bytes.chunks_exact(2).map(|c| unit([c[0], c[1]]));
@@ -288,7 +288,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let e = import_text_file(&file(dir.path(), "latin1.txt", b"ok\ncaf\xe9\n")).unwrap_err();
         assert!(
-            matches!(e, ImportError::NotUtf8 { byte: 6, value: 0xe9, line: 2, .. }),
+            matches!(
+                e,
+                ImportError::NotUtf8 {
+                    byte: 6,
+                    value: 0xe9,
+                    line: 2,
+                    ..
+                }
+            ),
             "{e}"
         );
         assert!(e.to_string().contains("byte offset 6"), "{e}");

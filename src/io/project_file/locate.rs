@@ -268,8 +268,7 @@ fn read_string(src: &str, start: usize) -> (String, usize) {
                             h => hex.push(h),
                         }
                     }
-                    if let Some(ch) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32)
-                    {
+                    if let Some(ch) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
                         out.push(ch);
                     }
                 }
@@ -328,7 +327,11 @@ impl<'a> LineIndex<'a> {
             .src
             .get(start..byte)
             .map(|s| s.chars().count())
-            .unwrap_or_else(|| String::from_utf8_lossy(&self.src.as_bytes()[start..byte]).chars().count());
+            .unwrap_or_else(|| {
+                String::from_utf8_lossy(&self.src.as_bytes()[start..byte])
+                    .chars()
+                    .count()
+            });
         (line, col + 1)
     }
 }
@@ -342,7 +345,9 @@ pub fn line_col_in_bytes(bytes: &[u8], byte: usize) -> (usize, usize) {
         .rposition(|&b| b == b'\n')
         .map_or(0, |p| p + 1);
     let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
-    let col = 1 + String::from_utf8_lossy(&before[line_start..]).chars().count();
+    let col = 1 + String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count();
     (line, col)
 }
 
@@ -396,7 +401,9 @@ mod tests {
 
     #[test]
     fn garbage_never_panics() {
-        for src in ["\"", "r#\"", "((((", "))]]}", "'", "'\\", "b\"", "a:", "é:é", "/*"] {
+        for src in [
+            "\"", "r#\"", "((((", "))]]}", "'", "'\\", "b\"", "a:", "é:é", "/*",
+        ] {
             let _ = scan_keys(src);
             let idx = LineIndex::new(src);
             let _ = idx.line_col(src.len() + 10);
