@@ -390,6 +390,8 @@ fn many_problems_are_capped_and_counted() {
     // Each problem on its own line, each at a different annotation.
     let lines: std::collections::HashSet<usize> = problems.iter().map(|d| d.line).collect();
     assert_eq!(lines.len(), problems.len());
+    // In file order.
+    assert!(problems.windows(2).all(|w| w[0].line < w[1].line));
 }
 
 #[test]

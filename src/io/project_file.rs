@@ -10,8 +10,9 @@
 //! 2. parses with ron's default recursion limit (deeply nested input is an
 //!    error, never a stack overflow);
 //! 3. rejects fields this build does not know (see below);
-//! 4. runs [`Project::validate`] and reports up to [`MAX_REPORTED_PROBLEMS`]
-//!    problems, each located at the `id: "…"` of the item it is about.
+//! 4. runs [`Project::validate`] and reports the first
+//!    [`MAX_REPORTED_PROBLEMS`] problems in file order, each located at the
+//!    `id: "…"` of the item it is about, with the total count.
 //!
 //! Every error reads `file:line:col: sentence` (lines and columns 1-based,
 //! columns counted in chars, like ron's own errors).
@@ -230,7 +231,7 @@ pub enum LoadError {
     Invalid {
         /// The file.
         path: PathBuf,
-        /// The first [`MAX_REPORTED_PROBLEMS`] problems, located.
+        /// The first [`MAX_REPORTED_PROBLEMS`] problems in file order, located.
         problems: Vec<Diagnostic>,
         /// How many problems there are in all.
         total: usize,
@@ -598,9 +599,8 @@ impl Ctx<'_> {
             }
         }
         let mut dup_seen: HashMap<&str, usize> = HashMap::new();
-        let located = problems
+        let mut located: Vec<Diagnostic> = problems
             .iter()
-            .take(MAX_REPORTED_PROBLEMS)
             .map(|p| {
                 let byte = p
                     .item
@@ -648,6 +648,9 @@ impl Ctx<'_> {
                 }
             })
             .collect();
+        // In file order, like a compiler's messages.
+        located.sort_by_key(|d| (d.line, d.col));
+        located.truncate(MAX_REPORTED_PROBLEMS);
         LoadError::Invalid {
             path: self.path.to_path_buf(),
             problems: located,
