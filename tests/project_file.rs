@@ -270,6 +270,19 @@ fn unknown_field_named_like_a_field_elsewhere_points_at_the_right_place() {
 }
 
 #[test]
+fn misspelt_required_field_points_at_the_misspelling() {
+    let dir = tmp();
+    let src = sample_text().replacen("color: \"#d55e00\"", "colour: \"#d55e00\"", 1);
+    let (line, col) = pos_of(&src, "colour:");
+    let e = load_err(dir.path(), "colour.ron", src.as_bytes());
+    match &e {
+        LoadError::UnknownField { field, .. } => assert_eq!(field, "codebook.tags[1].colour"),
+        other => panic!("expected UnknownField, got {other}"),
+    }
+    assert_eq!(e.position(), Some((line, col)));
+}
+
+#[test]
 fn duplicate_ids_point_at_the_second_item() {
     let dir = tmp();
     let p = sample_project();

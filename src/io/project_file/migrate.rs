@@ -73,7 +73,15 @@ fn read<T: serde::de::DeserializeOwned>(src: &str) -> Result<T, ReadError> {
         .map_err(ReadError::Ron)?;
     let mut unknown: Vec<Vec<Seg>> = Vec::new();
     let value = serde_ignored::deserialize(&mut de, |path| unknown.push(segments(&path)));
-    let value = value.map_err(|e| ReadError::Ron(de.span_error(e)))?;
+    let value = match value {
+        Ok(v) => v,
+        // A required field is missing and an unknown one is present: most
+        // likely a misspelling, and the unknown field is where to look.
+        Err(ron::Error::MissingStructField { .. }) if !unknown.is_empty() => {
+            return Err(ReadError::UnknownField(unknown.swap_remove(0)));
+        }
+        Err(e) => return Err(ReadError::Ron(de.span_error(e))),
+    };
     de.end().map_err(|e| ReadError::Ron(de.span_error(e)))?;
     match unknown.into_iter().next() {
         Some(path) => Err(ReadError::UnknownField(path)),
