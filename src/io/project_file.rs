@@ -521,6 +521,12 @@ impl Ctx<'_> {
             message = "this string is never closed (is the file truncated?)".into();
         } else if e.code != ron::Error::Eof && at_end {
             message.push_str(" (the file ends there: is it truncated?)");
+        } else if e.code != ron::Error::Eof {
+            let index = LineIndex::new(self.src);
+            let byte = index.byte_of(e.span.start.line, e.span.start.col);
+            if let Some(field) = locate::field_at(&locate::scan_keys(self.src), byte) {
+                message.push_str(&format!(" (in `{field}`)"));
+            }
         }
         LoadError::Syntax {
             path: self.path.to_path_buf(),

@@ -336,6 +336,28 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+impl LineIndex<'_> {
+    /// The byte offset of a 1-based (line, col), clamped to the text.
+    pub fn byte_of(&self, line: usize, col: usize) -> usize {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return self.src.len();
+        };
+        let rest = self.src.get(start..).unwrap_or("");
+        rest.char_indices()
+            .nth(col.saturating_sub(1))
+            .map_or(self.src.len(), |(b, _)| start + b)
+    }
+}
+
+/// The path of the field whose key comes last at or before `byte` (what a
+/// parse error at `byte` is about), as text.
+pub fn field_at(keys: &[Key], byte: usize) -> Option<String> {
+    let i = keys.partition_point(|k| k.byte <= byte);
+    i.checked_sub(1)
+        .and_then(|i| keys.get(i))
+        .map(|k| path_to_string(&k.path))
+}
+
 /// 1-based line:col of the byte at `byte` of possibly invalid UTF-8 (for
 /// pointing at the first bad byte of a file).
 pub fn line_col_in_bytes(bytes: &[u8], byte: usize) -> (usize, usize) {
@@ -378,6 +400,12 @@ mod tests {
         assert_eq!(keys[6].string_value.as_deref(), Some("s"));
         let idx = LineIndex::new(src);
         assert_eq!(idx.line_col(keys[5].byte), (6, 6));
+        assert_eq!(idx.byte_of(6, 6), keys[5].byte);
+        assert_eq!(
+            field_at(&keys, keys[4].byte + 9).as_deref(),
+            Some("annotations[0].quote")
+        );
+        assert_eq!(field_at(&keys, 0), None);
         assert_eq!(idx.line_col(0), (1, 1));
     }
 
