@@ -495,6 +495,22 @@ fn not_utf8_gives_the_byte_position() {
 }
 
 #[test]
+fn bom_and_crlf_line_ends_are_accepted() {
+    let dir = tmp();
+    let crlf = sample_text().replace('\n', "\r\n");
+    let path = write(dir.path(), "bom.ron", format!("\u{feff}{crlf}").as_bytes());
+    let loaded = load(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(loaded.project, sample_project());
+    // Positions still count from the first char after the BOM.
+    let broken = format!(
+        "\u{feff}{}",
+        sample_text().replacen("format: 1,", "format: 5,", 1)
+    );
+    let e = load_err(dir.path(), "bom5.ron", broken.as_bytes());
+    assert_eq!(e.position(), Some((2, 3)), "{e}");
+}
+
+#[test]
 fn empty_and_missing_files() {
     let dir = tmp();
     let e = load_err(dir.path(), "empty.ron", b"");

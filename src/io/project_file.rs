@@ -374,6 +374,16 @@ pub fn parse(src: &str) -> Result<Project, LoadError> {
 
 /// Parses and validates project text read from `path` (used in messages).
 pub fn parse_named(src: &str, path: &Path) -> Result<Project, LoadError> {
+    // A UTF-8 BOM (some editors add one) becomes a space: still one char, so
+    // every line:col stays right.
+    let with_space;
+    let src = match src.strip_prefix('\u{feff}') {
+        Some(rest) => {
+            with_space = format!(" {rest}");
+            with_space.as_str()
+        }
+        None => src,
+    };
     let ctx = Ctx { src, path };
     let found = match migrate::peek_format(src) {
         Ok(found) => found,
