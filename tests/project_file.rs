@@ -194,6 +194,28 @@ proptest! {
     }
 
     #[test]
+    fn mutated_samples_never_panic_and_errors_point_inside_the_file(
+        at in 0usize..30_000,
+        cut in 0usize..40,
+        insert in proptest::sample::select(&[
+            "", "\"", "(", ")", ",", "[", "]", "x: 1,", "\\", "'", "r#\"", "é", "/*", "//",
+            "id: \"ann-toft-01\",", "Some(", "None", "\u{feff}",
+        ][..]),
+    ) {
+        let src = sample_text();
+        let a = src.floor_char_boundary(at.min(src.len()));
+        let b = src.floor_char_boundary((a + cut).min(src.len()));
+        let mutated = format!("{}{insert}{}", &src[..a], &src[b..]);
+        if let Err(e) = parse(&mutated) {
+            let lines = mutated.matches('\n').count() + 1;
+            if let Some((line, col)) = e.position() {
+                prop_assert!(line >= 1 && line <= lines && col >= 1, "{}", e);
+            }
+            prop_assert!(e.to_string().starts_with(project_file::NO_FILE), "{}", e);
+        }
+    }
+
+    #[test]
     fn any_truncation_of_the_sample_is_an_error_not_a_panic(cut in 0usize..10_000) {
         let src = sample_text();
         let cut = src.floor_char_boundary(cut.min(src.len() - 2));
