@@ -415,3 +415,69 @@ fn a_jump_in_a_2mb_document_lands_in_one_frame() {
     assert!(stats.layouts < 1_000, "{} laid out in all", stats.layouts);
     assert_eq!(stats.index_rebuilds, 1, "index built once");
 }
+
+#[test]
+fn dragging_past_the_bottom_edge_scrolls_and_keeps_the_anchor() {
+    let mut h = harness_with(big_project(), true);
+    h.run_steps(2);
+    let t = text(&h);
+    let r = find_chars(&t, "committee’s", 0);
+    let rect = h
+        .state()
+        .view
+        .char_range_rect(r.clone())
+        .expect("first paragraph shown");
+    let vp = h.state().view.viewport_rect();
+    let below = pos2(rect.center().x, vp.bottom() + 40.0);
+    h.hover_at(left_inside(rect));
+    press(&h, left_inside(rect), true, Modifiers::NONE);
+    h.hover_at(pos2(rect.center().x, vp.center().y));
+    h.hover_at(below);
+    h.run_steps(60); // hold the pointer below the view for a second
+    let offset = h.state().view.scroll_offset();
+    assert!(offset > 200.0, "auto-scrolled: {offset}");
+    assert!(
+        !h.state().view.debug_stats().painted_paragraphs.contains(&0),
+        "the anchor's paragraph has left the screen"
+    );
+    press(&h, below, false, Modifiers::NONE);
+    h.run_steps(2);
+    let sel = h.state().view.selection().expect("a selection");
+    assert_eq!(sel.start, r.start, "anchor kept");
+    let paras = marginalia::model::text::ParagraphIndex::new(&t);
+    assert!(paras.paragraph_of(sel.end) > 5, "focus far below: {sel:?}");
+}
+
+#[test]
+fn scrolling_up_into_unmeasured_paragraphs_does_not_move_the_text() {
+    let project = big_project();
+    let mid = project.annotations[project.annotations.len() / 2].clone();
+    let mut h = harness_with(project, true);
+    h.run_steps(2);
+    h.state_mut().view.scroll_to(mid.start..mid.end);
+    h.run_steps(3);
+    let before = h.state().view.char_range_rect(mid.start..mid.end).unwrap();
+    let layouts_before = h.state().view.debug_stats().layouts;
+    let vp = h.state().view.viewport_rect();
+    h.hover_at(vp.center());
+    for _ in 0..4 {
+        h.event(Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: vec2(0.0, 150.0),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Unknown,
+            modifiers: Modifiers::NONE,
+        });
+    }
+    h.run_steps(60);
+    let after = h.state().view.char_range_rect(mid.start..mid.end).unwrap();
+    assert!(
+        h.state().view.debug_stats().layouts > layouts_before,
+        "new paragraphs were laid out on the way up"
+    );
+    let moved = after.top() - before.top();
+    assert!(
+        (moved - 600.0).abs() < 1.5,
+        "moved by {moved}, wheel said 600"
+    );
+}

@@ -326,7 +326,7 @@ impl TextView {
         });
         let line_h = (font_h * 1.55).round();
         let margin = 16.0;
-        let max_text = (avg_char_w * 72.0).max(200.0);
+        let max_text = (avg_char_w * 80.0).max(200.0);
         let gutter_want = (fs * 7.0).min(avail_w * 0.2);
         let side = gutter_want + BAR_W + BAR_GAP;
         let wrap = (avail_w - 2.0 * margin - side)
