@@ -100,6 +100,7 @@ const EDGE: f32 = 28.0;
 
 /// State of the article view for one document.
 pub struct TextView {
+    id_salt: String,
     font_size: f32,
     doc_key: Option<String>,
     text_len: usize,
@@ -121,6 +122,7 @@ pub struct TextView {
 impl Default for TextView {
     fn default() -> Self {
         Self {
+            id_salt: "marginalia_text_view".to_owned(),
             font_size: 16.0,
             doc_key: None,
             text_len: 0,
@@ -155,6 +157,13 @@ impl TextView {
     /// A view with nothing selected.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A view with its own id, for showing two articles at once (ids of its
+    /// scroll area and pointer area derive from it).
+    pub fn with_id_salt(mut self, salt: impl Into<String>) -> Self {
+        self.id_salt = salt.into();
+        self
     }
 
     /// Sets the body font size in points (clamped to 8–48).
@@ -294,7 +303,7 @@ impl TextView {
         }
 
         let mut area = egui::ScrollArea::vertical()
-            .id_salt("marginalia_text_view")
+            .id_salt(self.id_salt.as_str())
             .auto_shrink([false, false])
             .content_margin(0.0)
             .animated(false);
@@ -455,7 +464,7 @@ impl TextView {
         // Pointer.
         let clip = ui.clip_rect();
         let view_rect = Rect::from_x_y_ranges(ui.max_rect().x_range(), clip.y_range());
-        let id = ui.make_persistent_id("marginalia_text_view_area");
+        let id = ui.make_persistent_id((self.id_salt.as_str(), "area"));
         let resp = ui.interact(view_rect, id, Sense::click_and_drag());
         let title = input
             .project
@@ -644,7 +653,7 @@ impl TextView {
         if flash.is_none() {
             self.flash = None;
         }
-        let selection = self.sel.map(|a| a.range());
+        let selection = self.selection();
         let half_lead = ((m.line_h - m.font_h) / 2.0).max(0.0);
         let small = FontId::proportional((self.font_size * 0.75).round());
         let bar_x = content_left + cols.text_x - BAR_GAP - BAR_W;
