@@ -395,6 +395,16 @@ fn a_jump_in_a_2mb_document_lands_in_one_frame() {
         stats.painted_paragraphs.len()
     );
     assert!(stats.galleys_cached <= stats.painted_paragraphs.len() + 2 * 24 + 8);
+    // Every third paragraph is a turn (questions and answers, no narration):
+    // a bar for each visible one, a name where each starts.
+    let turn_paras = stats
+        .painted_paragraphs
+        .iter()
+        .filter(|p| *p % 3 == 0)
+        .count();
+    assert_eq!(stats.turn_bars, turn_paras);
+    assert!(stats.turn_labels >= turn_paras.saturating_sub(1) && stats.turn_labels <= turn_paras);
+    assert!(stats.flashing, "the jump target flashes");
 
     // Jump back to the middle, then the start: the cache stays bounded.
     let mid = h.state().project.annotations[n_ann / 2].clone();
@@ -404,8 +414,12 @@ fn a_jump_in_a_2mb_document_lands_in_one_frame() {
     let rect = view.char_range_rect(mid.start..mid.end).expect("laid out");
     assert!(view.viewport_rect().contains_rect(rect));
     h.state_mut().view.scroll_to(0..1);
-    h.run_steps(3);
+    h.run_steps(90);
     let stats = h.state().view.debug_stats();
+    assert!(
+        !stats.flashing,
+        "the flash fades within a second and a half"
+    );
     assert!(stats.painted_paragraphs.contains(&0));
     assert!(
         stats.galleys_cached < 200,

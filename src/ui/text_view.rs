@@ -64,6 +64,12 @@ pub struct TextViewStats {
     pub painted_paragraphs: Vec<usize>,
     /// Highlight fill rectangles painted.
     pub highlight_rects: usize,
+    /// Speaker-turn margin bars painted (one per turn per paragraph).
+    pub turn_bars: usize,
+    /// Speaker names painted at turn starts.
+    pub turn_labels: usize,
+    /// Whether a jump target was flashing.
+    pub flashing: bool,
     /// Galleys held in the cache after the frame.
     pub galleys_cached: usize,
     /// Galleys laid out since the layout cache was last reset.
@@ -83,6 +89,9 @@ impl Default for TextViewStats {
         Self {
             painted_paragraphs: Vec::new(),
             highlight_rects: 0,
+            turn_bars: 0,
+            turn_labels: 0,
+            flashing: false,
             galleys_cached: 0,
             layouts: 0,
             index_rebuilds: 0,
@@ -659,6 +668,7 @@ impl TextView {
         let bar_x = content_left + cols.text_x - BAR_GAP - BAR_W;
         let mut rects: Vec<Rect> = Vec::new();
         let mut highlight_rects = 0usize;
+        let (mut turn_bars, mut turn_labels) = (0usize, 0usize);
 
         for &(p, y) in visible {
             let Some(para) = self.paras.paragraphs.get(p) else {
@@ -690,6 +700,7 @@ impl TextView {
                     })
                 };
                 let bar = Rect::from_min_max(pos2(bar_x, top + y0), pos2(bar_x + BAR_W, top + y1));
+                turn_bars += 1;
                 match t.kind {
                     TurnKind::Question => {
                         // Dashed and thinner: a question, not a claim.
@@ -712,6 +723,7 @@ impl TextView {
                     && !t.label.is_empty()
                     && cols.gutter >= 30.0
                 {
+                    turn_labels += 1;
                     painter.text(
                         pos2(bar_x - 6.0, top + y0 + half_lead),
                         Align2::RIGHT_TOP,
@@ -802,6 +814,9 @@ impl TextView {
             }
         }
         self.stats.highlight_rects = highlight_rects;
+        self.stats.turn_bars = turn_bars;
+        self.stats.turn_labels = turn_labels;
+        self.stats.flashing = flash.is_some();
     }
 }
 
