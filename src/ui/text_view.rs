@@ -28,8 +28,8 @@ mod selection;
 use crate::model::text::ParagraphIndex;
 use crate::model::{AnnotationId, DocId, Project, TurnKind};
 use egui::{
-    Align2, Color32, CornerRadius, CursorIcon, FontId, Pos2, Rect, Sense, Stroke, StrokeKind, Ui,
-    pos2, vec2,
+    Color32, CornerRadius, CursorIcon, FontId, Pos2, Rect, Sense, Stroke, StrokeKind, Ui, pos2,
+    vec2,
 };
 use index::HighlightIndex;
 use layout::{KEEP_AROUND, LayoutCache, LayoutKey, Metrics};
@@ -724,17 +724,21 @@ impl TextView {
                     && cols.gutter >= 30.0
                 {
                     turn_labels += 1;
-                    painter.text(
-                        pos2(bar_x - 6.0, top + y0 + half_lead),
-                        Align2::RIGHT_TOP,
-                        &t.label,
+                    // One row, elided with "…" to the gutter's width.
+                    let color = if t.kind == TurnKind::Question {
+                        weak
+                    } else {
+                        t.color
+                    };
+                    let mut job = egui::text::LayoutJob::simple_singleline(
+                        t.label.clone(),
                         small.clone(),
-                        if t.kind == TurnKind::Question {
-                            weak
-                        } else {
-                            t.color
-                        },
+                        color,
                     );
+                    job.wrap = egui::text::TextWrapping::truncate_at_width(cols.gutter - 6.0);
+                    let g = painter.layout_job(job);
+                    let x = bar_x - 6.0 - g.size().x;
+                    painter.galley(pos2(x, top + y0 + half_lead), g, color);
                 }
             }
 
