@@ -405,6 +405,10 @@ fn a_jump_in_a_2mb_document_lands_in_one_frame() {
     assert_eq!(stats.turn_bars, turn_paras);
     assert!(stats.turn_labels >= turn_paras.saturating_sub(1) && stats.turn_labels <= turn_paras);
     assert!(stats.flashing, "the jump target flashes");
+    // And it stays put in the following frames.
+    h.run_steps(5);
+    let again = h.state().view.char_range_rect(last.start..last.end);
+    assert_eq!(again, Some(rect), "no drift after the jump");
 
     // Jump back to the middle, then the start: the cache stays bounded.
     let mid = h.state().project.annotations[n_ann / 2].clone();
@@ -494,4 +498,47 @@ fn scrolling_up_into_unmeasured_paragraphs_does_not_move_the_text() {
         (moved - 600.0).abs() < 1.5,
         "moved by {moved}, wheel said 600"
     );
+}
+
+#[test]
+fn a_text_without_line_breaks_is_laid_out_in_pieces() {
+    // 400 000 chars on one line: never laid out whole.
+    let text = "Санкции must be strong and focused on elites — says\u{a0}Toft. ".repeat(7_000);
+    let mut p = Project::new("one line");
+    p.documents
+        .push(Document::import(DocId::new("line"), "Line", None, &text));
+    let n = text.chars().count();
+    let mut h = harness_with(p, true);
+    h.run_steps(2);
+    let stats = h.state().view.debug_stats().clone();
+    assert!(!stats.painted_paragraphs.is_empty());
+    assert!(stats.layouts <= 3, "{} blocks laid out", stats.layouts);
+    let r = n - 20..n - 5;
+    h.state_mut().view.scroll_to(r.clone());
+    h.step();
+    let rect = h
+        .state()
+        .view
+        .char_range_rect(r.clone())
+        .expect("end laid out");
+    assert!(h.state().view.viewport_rect().contains_rect(rect));
+    // Drag over the last words selects exactly them.
+    let words = "focused on elites";
+    let b = text.rfind(words).unwrap();
+    let s = text[..b].chars().count();
+    let w = s..s + words.chars().count();
+    let rects = h.state().view.char_range_rects(w.clone());
+    h.run_steps(3);
+    assert_eq!(
+        h.state().view.char_range_rects(w.clone()),
+        rects,
+        "nothing drifts"
+    );
+    assert!(!rects.is_empty());
+    drag(
+        &mut h,
+        left_inside(rects[0]),
+        right_inside(rects[rects.len() - 1]),
+    );
+    assert_eq!(h.state().view.selection(), Some(w));
 }

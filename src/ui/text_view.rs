@@ -19,6 +19,7 @@
 //! [`TextView::selection`] reports is snapped to grapheme clusters and
 //! trimmed of white space. All offsets here are chars, never bytes.
 
+mod blocks;
 mod geometry;
 mod heights;
 mod index;
@@ -274,7 +275,7 @@ impl TextView {
         // Document changed: new paragraph index (O(text), once per document).
         let doc_key = format!("{}:{}", doc.id, doc.sha256);
         if self.doc_key.as_deref() != Some(doc_key.as_str()) || self.text_len != text.len() {
-            self.paras = ParagraphIndex::new(text);
+            self.paras = blocks::display_blocks(text);
             self.doc_key = Some(doc_key.clone());
             self.text_len = text.len();
             self.layout = LayoutCache::default();
@@ -319,9 +320,15 @@ impl TextView {
         if let Some(y) = set_offset {
             area = area.vertical_scroll_offset(y);
         }
+        // No rubber band: it springs back towards last frame's bounds, which
+        // would pull a jump near the end (made against corrected heights)
+        // away from its target over the next frames.
+        let kinetic = ui.spacing().scroll.kinetic;
+        ui.spacing_mut().scroll.kinetic.rubber_band = false;
         let out = area.show_viewport(ui, |ui, viewport| {
             self.frame(ui, viewport, text, input, &metrics, cols, &mut response)
         });
+        ui.spacing_mut().scroll.kinetic = kinetic;
         self.stats.scroll_offset = out.state.clamped_offset().y;
 
         if self.selection() != before {

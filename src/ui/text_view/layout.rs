@@ -7,6 +7,7 @@
 //! estimate. Galleys far from the visible paragraphs are dropped again, so
 //! memory stays bounded however long the document is.
 
+use super::blocks::ends_line;
 use super::geometry::LaidOut;
 use super::heights::Heights;
 use crate::model::text::ParagraphIndex;
@@ -73,12 +74,14 @@ impl LayoutCache {
         let heights = paras
             .paragraphs
             .iter()
-            .map(|p| {
+            .enumerate()
+            .map(|(i, p)| {
+                let gap = if ends_line(paras, i) { m.gap } else { 0.0 };
                 let n = p.chars.len();
                 if n == 0 {
-                    m.empty_h + m.gap
+                    m.empty_h + gap
                 } else {
-                    (n as f32 / per_row).ceil().max(1.0) * m.line_h + m.gap
+                    (n as f32 / per_row).ceil().max(1.0) * m.line_h + gap
                 }
             })
             .collect();
@@ -105,7 +108,7 @@ impl LayoutCache {
         let mut job = LayoutJob::single_section(s.to_owned(), format);
         job.wrap = TextWrapping::wrap_at_width(m.wrap);
         let galley = ui.fonts_mut(|f| f.layout_job(job));
-        let h = galley.size().y + m.gap;
+        let h = galley.size().y + if ends_line(paras, p) { m.gap } else { 0.0 };
         let lo = LaidOut::new(galley);
         if let Some(slot) = self.galleys.get_mut(p) {
             *slot = Some(lo);
