@@ -208,6 +208,20 @@ fn double_click_selects_a_word_and_shift_click_extends() {
     let sel = h.state().view.selection().expect("double-click selects");
     assert_eq!(slice_chars(&t, sel), Some("substantially"));
 
+    // A third click selects the paragraph.
+    click(&mut h, w.center(), Modifiers::NONE);
+    let sel = h.state().view.selection().expect("triple-click selects");
+    let para = slice_chars(&t, sel).unwrap();
+    assert!(
+        para.starts_with("“Europe is") && para.ends_with("Shutterstock"),
+        "{para}"
+    );
+    assert!(!para.contains('\n'));
+    h.run_steps(30);
+    click(&mut h, w.center(), Modifiers::NONE);
+    click(&mut h, w.center(), Modifiers::NONE);
+    h.run_steps(30);
+
     let e = h.state().view.char_range_rect(end_word).unwrap();
     h.run_steps(30); // later than a double click
     click(&mut h, right_inside(e), Modifiers::SHIFT);

@@ -539,8 +539,8 @@ impl TextView {
         }
     }
 
-    /// Drag to select, double-click for a word, shift-click to extend, click
-    /// on a highlight to pick it.
+    /// Drag to select, double-click for a word, triple-click for a
+    /// paragraph, shift-click to extend, click on a highlight to pick it.
     fn pointer(
         &mut self,
         ui: &Ui,
@@ -601,7 +601,19 @@ impl TextView {
             self.dragging = false;
             self.update_reported(text);
         }
-        if resp.double_clicked() {
+        if resp.triple_clicked() {
+            // The whole paragraph (display block).
+            if let Some(pos) = resp.interact_pointer_pos()
+                && let Some((gap, _)) = self.hit(ui, text, origin, pos)
+                && let Some(para) = self.paras.paragraphs.get(self.paras.paragraph_of(gap))
+            {
+                self.sel = Some(Anchors {
+                    anchor: para.chars.start,
+                    focus: para.chars.end,
+                });
+                self.update_reported(text);
+            }
+        } else if resp.double_clicked() {
             if let Some(pos) = resp.interact_pointer_pos()
                 && let Some((gap, ch)) = self.hit(ui, text, origin, pos)
                 && let Some(w) = selection::word_at(text, &self.paras, ch.unwrap_or(gap))
