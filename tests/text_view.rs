@@ -556,3 +556,42 @@ fn a_text_without_line_breaks_is_laid_out_in_pieces() {
     );
     assert_eq!(h.state().view.selection(), Some(w));
 }
+
+#[test]
+fn switching_documents_restores_each_reading_position() {
+    let mut project = sample_project();
+    let long = project.documents[0].text.repeat(6);
+    project
+        .documents
+        .push(Document::import(DocId::new("doc-b"), "B", None, &long));
+    let mut h = harness(project);
+    h.run();
+    let t = text(&h);
+    let r = find_chars(&t, "Taylor McNeil", 0);
+    show_range(&mut h, r.clone());
+    h.run_steps(70);
+    let before = h.state().view.char_range_rect(r.clone()).unwrap();
+    assert!(h.state().view.scroll_offset() > 500.0);
+
+    h.state_mut().doc = DocId::new("doc-b");
+    h.run_steps(3);
+    assert_eq!(
+        h.state().view.scroll_offset(),
+        0.0,
+        "a new document opens at its top"
+    );
+    assert!(h.state().view.debug_stats().painted_paragraphs.contains(&0));
+    assert_eq!(h.state().view.selection(), None);
+
+    h.state_mut().doc = h.state().project.documents[0].id.clone();
+    h.run_steps(3);
+    let after = h
+        .state()
+        .view
+        .char_range_rect(r)
+        .expect("back where we were");
+    assert!(
+        (after.top() - before.top()).abs() < 1.0,
+        "{before:?} vs {after:?}"
+    );
+}

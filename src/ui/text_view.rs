@@ -111,6 +111,9 @@ const EDGE: f32 = 28.0;
 /// State of the article view for one document.
 pub struct TextView {
     id_salt: String,
+    /// Reading position per document: (first visible char, points into
+    /// its paragraph).
+    positions: std::collections::HashMap<String, (usize, f32)>,
     font_size: f32,
     doc_key: Option<String>,
     text_len: usize,
@@ -133,6 +136,7 @@ impl Default for TextView {
     fn default() -> Self {
         Self {
             id_salt: "marginalia_text_view".to_owned(),
+            positions: std::collections::HashMap::new(),
             font_size: 16.0,
             doc_key: None,
             text_len: 0,
@@ -274,7 +278,21 @@ impl TextView {
 
         // Document changed: new paragraph index (O(text), once per document).
         let doc_key = format!("{}:{}", doc.id, doc.sha256);
+        let mut restore = None;
         if self.doc_key.as_deref() != Some(doc_key.as_str()) || self.text_len != text.len() {
+            // Remember where the old document was read (as a char and the
+            // points into its paragraph, which survive re-estimated heights),
+            // and come back to where this one was left, or to its top.
+            if let Some(old) = self.doc_key.take()
+                && let Some(&p) = self.stats.painted_paragraphs.first()
+                && let Some(para) = self.paras.paragraphs.get(p)
+            {
+                let into = self.stats.scroll_offset - self.layout.heights.prefix(p) as f32;
+                self.positions
+                    .insert(old, (para.chars.start, into.max(0.0)));
+            }
+            restore = Some(self.positions.get(&doc_key).copied().unwrap_or((0, 0.0)));
+            self.stats.painted_paragraphs.clear();
             self.paras = blocks::display_blocks(text);
             self.doc_key = Some(doc_key.clone());
             self.text_len = text.len();
@@ -306,8 +324,13 @@ impl TextView {
 
         // A jump: lay out the target and its surroundings, then place it.
         let mut set_offset = None;
+        if let Some((ci, into)) = restore {
+            set_offset = self.restore_offset(ui, text, ci, into, ui.available_height());
+        }
         if let Some(r) = self.scroll_request.take() {
-            set_offset = self.jump_offset(ui, text, r.clone(), ui.available_height());
+            if let Some(y) = self.jump_offset(ui, text, r.clone(), ui.available_height()) {
+                set_offset = Some(y);
+            }
             let now = ui.input(|i| i.time);
             self.flash = Some((r, now));
         }
@@ -373,6 +396,33 @@ impl TextView {
             gutter: gutter_want,
         };
         (m, cols)
+    }
+
+    /// The scroll offset that puts char `ci`'s paragraph `into` points above
+    /// the top, laying out a screenful from there.
+    fn restore_offset(
+        &mut self,
+        ui: &Ui,
+        text: &str,
+        ci: usize,
+        into: f32,
+        view_h: f32,
+    ) -> Option<f32> {
+        let n = self.paras.paragraphs.len();
+        if n == 0 {
+            return None;
+        }
+        let p = self.paras.paragraph_of(ci.min(self.paras.char_len));
+        let (paras, layout) = (&self.paras, &mut self.layout);
+        let mut acc = 0.0;
+        let mut q = p;
+        while q < n && acc < f64::from(view_h + into) {
+            layout.ensure(ui, text, paras, q);
+            acc += f64::from(layout.heights.get(q));
+            q += 1;
+        }
+        let max = (layout.heights.total() - f64::from(view_h)).max(0.0);
+        Some((layout.heights.prefix(p) + f64::from(into)).clamp(0.0, max) as f32)
     }
 
     /// The scroll offset that shows char range `r`, laying out the target
