@@ -277,6 +277,13 @@ fn clicking_a_highlight_reports_the_innermost_annotation() {
         .id
         .clone();
     let rects = show_range(&mut h, c..c + 1);
+    h.hover_at(rects[0].center());
+    h.run_steps(1);
+    assert_eq!(
+        h.state().view.debug_stats().hovered_annotation.as_ref(),
+        Some(&expected),
+        "hover shows what a click picks"
+    );
     click(&mut h, rects[0].center(), Modifiers::NONE);
     assert_eq!(h.state().clicked, vec![expected]);
     assert_eq!(h.state().view.selection(), None);

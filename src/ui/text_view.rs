@@ -71,6 +71,8 @@ pub struct TextViewStats {
     pub turn_labels: usize,
     /// Whether a jump target was flashing.
     pub flashing: bool,
+    /// The annotation under the pointer (what a click would pick).
+    pub hovered_annotation: Option<AnnotationId>,
     /// Galleys held in the cache after the frame.
     pub galleys_cached: usize,
     /// Galleys laid out since the layout cache was last reset.
@@ -93,6 +95,7 @@ impl Default for TextViewStats {
             turn_bars: 0,
             turn_labels: 0,
             flashing: false,
+            hovered_annotation: None,
             galleys_cached: 0,
             layouts: 0,
             index_rebuilds: 0,
@@ -543,8 +546,22 @@ impl TextView {
                 format!("Article: {title}"),
             )
         });
-        if resp.hovered() || resp.dragged() {
+        self.stats.hovered_annotation = None;
+        if resp.dragged() {
             ui.set_cursor_icon(CursorIcon::Text);
+        } else if let Some(pos) = resp.hover_pos() {
+            // A hand over a highlight (a click picks it), an I-beam elsewhere.
+            let over = self
+                .hit(ui, text, origin, pos)
+                .and_then(|(_, ch)| ch)
+                .and_then(|c| self.index.innermost_at(self.paras.paragraph_of(c), c))
+                .map(|s| s.id.clone());
+            ui.set_cursor_icon(if over.is_some() {
+                CursorIcon::PointingHand
+            } else {
+                CursorIcon::Text
+            });
+            self.stats.hovered_annotation = over;
         }
         self.pointer(ui, &resp, text, origin, view_rect, response);
 
