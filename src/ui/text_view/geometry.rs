@@ -1,0 +1,170 @@
+//! Where chars are in a laid-out paragraph, without egui's O(rows) cursor
+//! walks: each cached galley carries the char index at which each row
+//! starts, so a char maps to (row, x) by binary search and a range maps to
+//! one rectangle per row it touches.
+
+use egui::{Galley, Pos2, Rect, pos2};
+use std::ops::Range;
+use std::sync::Arc;
+
+/// A laid-out paragraph and its row starts.
+#[derive(Clone, Debug)]
+pub struct LaidOut {
+    /// The galley (text colour is a placeholder, filled in when painting).
+    pub galley: Arc<Galley>,
+    /// Char index (paragraph-local) where each row starts.
+    pub row_starts: Vec<usize>,
+    /// Chars in the paragraph.
+    pub chars: usize,
+}
+
+impl LaidOut {
+    /// Wraps a galley of a paragraph (no `\n` inside).
+    pub fn new(galley: Arc<Galley>) -> Self {
+        let mut row_starts = Vec::with_capacity(galley.rows.len());
+        let mut c = 0;
+        for row in &galley.rows {
+            row_starts.push(c);
+            c += row.char_count_including_newline().0;
+        }
+        Self {
+            galley,
+            row_starts,
+            chars: c,
+        }
+    }
+
+    /// Row holding local char gap `c`. At a soft wrap a gap is both the end
+    /// of one row and the start of the next: `as_end` picks the former.
+    pub fn row_of(&self, c: usize, as_end: bool) -> usize {
+        let n = if as_end {
+            self.row_starts.partition_point(|&s| s < c)
+        } else {
+            self.row_starts.partition_point(|&s| s <= c)
+        };
+        n.saturating_sub(1)
+    }
+
+    /// x of gap `c` on row `row` (galley coordinates).
+    fn x_at(&self, row: usize, c: usize) -> f32 {
+        let Some(r) = self.galley.rows.get(row) else {
+            return 0.0;
+        };
+        let start = self.row_starts.get(row).copied().unwrap_or(0);
+        r.pos.x + r.x_offset(egui::text::CharIndex(c.saturating_sub(start)))
+    }
+
+    /// One rectangle per row covered by the local char range `r`, in galley
+    /// coordinates (row rect heights).
+    pub fn range_rects(&self, r: Range<usize>, out: &mut Vec<Rect>) {
+        let start = r.start.min(self.chars);
+        let end = r.end.min(self.chars);
+        if start >= end || self.galley.rows.is_empty() {
+            return;
+        }
+        let r0 = self.row_of(start, false);
+        let r1 = self.row_of(end, true);
+        for row in r0..=r1 {
+            let Some(pr) = self.galley.rows.get(row) else {
+                break;
+            };
+            let x0 = if row == r0 {
+                self.x_at(row, start)
+            } else {
+                pr.pos.x
+            };
+            let x1 = if row == r1 {
+                self.x_at(row, end)
+            } else {
+                pr.pos.x + pr.row.size.x
+            };
+            if x1 > x0 {
+                out.push(Rect::from_min_max(
+                    pos2(x0, pr.min_y()),
+                    pos2(x1, pr.max_y()),
+                ));
+            }
+        }
+    }
+
+    /// Top of the row holding local char `c` (galley coordinates).
+    pub fn row_top(&self, c: usize) -> f32 {
+        let row = self.row_of(c.min(self.chars), false);
+        self.galley.rows.get(row).map_or(0.0, |r| r.min_y())
+    }
+
+    /// Nearest gap between chars to `pos` (galley coordinates).
+    pub fn gap_at(&self, pos: Pos2) -> usize {
+        self.galley
+            .cursor_from_pos(pos.to_vec2())
+            .index
+            .0
+            .min(self.chars)
+    }
+
+    /// The char whose glyph box holds `pos`, if any (galley coordinates).
+    pub fn char_at(&self, pos: Pos2) -> Option<usize> {
+        let row = self
+            .galley
+            .rows
+            .iter()
+            .position(|r| r.min_y() <= pos.y && pos.y < r.max_y())?;
+        let pr = self.galley.rows.get(row)?;
+        let x = pos.x - pr.pos.x;
+        let col = pr
+            .row
+            .glyphs
+            .iter()
+            .position(|g| g.pos.x <= x && x < g.pos.x + g.advance_width)?;
+        Some(self.row_starts.get(row).copied().unwrap_or(0) + col)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use egui::text::{LayoutJob, TextFormat, TextWrapping};
+    use egui::{Color32, FontId};
+
+    fn lay_out(text: &str, width: f32) -> LaidOut {
+        let ctx = egui::Context::default();
+        let mut out = None;
+        let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
+            let mut job = LayoutJob::single_section(
+                text.to_owned(),
+                TextFormat::simple(FontId::proportional(16.0), Color32::PLACEHOLDER),
+            );
+            job.wrap = TextWrapping::wrap_at_width(width);
+            out = Some(LaidOut::new(ui.fonts_mut(|f| f.layout_job(job))));
+        });
+        output.textures_delta.clear();
+        out.unwrap()
+    }
+
+    #[test]
+    fn rects_follow_rows_and_chars_round_trip() {
+        let text = "“Europe is substantially less secure,” says Chris\u{a0}Miller — Привет 👋🏽 мир, and then a good deal more text so it wraps.";
+        let lo = lay_out(text, 160.0);
+        let n = text.chars().count();
+        assert_eq!(lo.chars, n);
+        assert!(lo.galley.rows.len() > 2, "wraps");
+        // The whole range gives one rect per row.
+        let mut rects = Vec::new();
+        lo.range_rects(0..n, &mut rects);
+        assert_eq!(rects.len(), lo.galley.rows.len());
+        // Each char's own rect contains the glyph centre, and char_at maps
+        // that centre back to the char.
+        for ci in 0..n {
+            let mut one = Vec::new();
+            lo.range_rects(ci..ci + 1, &mut one);
+            if let Some(r) = one.first() {
+                assert_eq!(one.len(), 1);
+                let c = r.center();
+                assert_eq!(lo.char_at(c), Some(ci), "char {ci}");
+                // The gap nearest to the left edge is the char's start.
+                assert_eq!(lo.gap_at(pos2(r.left() + 0.5, c.y)), ci);
+            }
+        }
+        assert_eq!(lo.char_at(pos2(-50.0, 5.0)), None);
+    }
+}

@@ -1,0 +1,137 @@
+//! The per-paragraph galley cache and the paragraph heights.
+//!
+//! Keyed by (document, wrap width, font size, pixels per point): when the key
+//! changes every galley is dropped and heights are re-estimated from char
+//! counts. A paragraph is laid out only when it is needed (visible, hit by
+//! the pointer, or the target of a jump); its real height then replaces the
+//! estimate. Galleys far from the visible paragraphs are dropped again, so
+//! memory stays bounded however long the document is.
+
+use super::blocks::ends_line;
+use super::geometry::LaidOut;
+use super::heights::Heights;
+use crate::model::text::ParagraphIndex;
+use egui::text::{LayoutJob, TextFormat, TextWrapping};
+use egui::{Color32, FontId};
+
+/// Sizes derived from the font and the available width.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Metrics {
+    /// Body font.
+    pub font: FontId,
+    /// Height of one row (font height plus leading).
+    pub line_h: f32,
+    /// Height of the font itself.
+    pub font_h: f32,
+    /// Space after each paragraph.
+    pub gap: f32,
+    /// Height of an empty paragraph (a blank line), before the gap.
+    pub empty_h: f32,
+    /// Wrap width of the text column.
+    pub wrap: f32,
+    /// Average advance of a char, for height estimates.
+    pub avg_char_w: f32,
+}
+
+/// What a cache was built for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LayoutKey {
+    /// Document id and hash.
+    pub doc: String,
+    /// Wrap width bits.
+    pub wrap: u32,
+    /// Font size bits.
+    pub font: u32,
+    /// Pixels per point bits.
+    pub ppp: u32,
+}
+
+/// How many paragraphs beyond the visible ones keep their galleys.
+pub const KEEP_AROUND: usize = 24;
+
+/// Galleys and heights of one document's paragraphs.
+#[derive(Default)]
+pub struct LayoutCache {
+    /// What the cache holds layouts for.
+    pub key: Option<LayoutKey>,
+    /// Metrics of that key.
+    pub metrics: Option<Metrics>,
+    /// One slot per paragraph.
+    pub galleys: Vec<Option<LaidOut>>,
+    /// Indices of the `Some` slots.
+    pub cached: Vec<usize>,
+    /// Paragraph heights (gap included).
+    pub heights: Heights,
+    /// Galleys laid out since the cache was created.
+    pub layouts: u64,
+}
+
+impl LayoutCache {
+    /// Resets for a new key: drops all galleys and estimates every height
+    /// (O(paragraphs), only when the key changes).
+    pub fn reset(&mut self, key: LayoutKey, m: Metrics, paras: &ParagraphIndex) {
+        let per_row = (m.wrap / m.avg_char_w.max(1.0)).max(1.0);
+        let heights = paras
+            .paragraphs
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let gap = if ends_line(paras, i) { m.gap } else { 0.0 };
+                let n = p.chars.len();
+                if n == 0 {
+                    m.empty_h + gap
+                } else {
+                    (n as f32 / per_row).ceil().max(1.0) * m.line_h + gap
+                }
+            })
+            .collect();
+        self.heights = Heights::new(heights);
+        self.galleys = vec![None; paras.paragraphs.len()];
+        self.cached.clear();
+        self.key = Some(key);
+        self.metrics = Some(m);
+    }
+
+    /// Lays out paragraph `p` if needed; returns the change of its height.
+    pub fn ensure(&mut self, ui: &egui::Ui, text: &str, paras: &ParagraphIndex, p: usize) -> f64 {
+        let (Some(m), Some(para)) = (&self.metrics, paras.paragraphs.get(p)) else {
+            return 0.0;
+        };
+        if para.chars.is_empty() || self.galleys.get(p).is_none_or(Option::is_some) {
+            return 0.0;
+        }
+        let Some(s) = text.get(para.bytes.clone()) else {
+            return 0.0;
+        };
+        let mut format = TextFormat::simple(m.font.clone(), Color32::PLACEHOLDER);
+        format.line_height = Some(m.line_h);
+        let mut job = LayoutJob::single_section(s.to_owned(), format);
+        job.wrap = TextWrapping::wrap_at_width(m.wrap);
+        let galley = ui.fonts_mut(|f| f.layout_job(job));
+        let h = galley.size().y + if ends_line(paras, p) { m.gap } else { 0.0 };
+        let lo = LaidOut::new(galley);
+        if let Some(slot) = self.galleys.get_mut(p) {
+            *slot = Some(lo);
+            self.cached.push(p);
+            self.layouts += 1;
+        }
+        f64::from(self.heights.set(p, h))
+    }
+
+    /// The laid-out paragraph `p`, if cached.
+    pub fn get(&self, p: usize) -> Option<&LaidOut> {
+        self.galleys.get(p).and_then(Option::as_ref)
+    }
+
+    /// Drops galleys of paragraphs outside `keep`.
+    pub fn evict_outside(&mut self, keep: std::ops::Range<usize>) {
+        let galleys = &mut self.galleys;
+        self.cached.retain(|&i| {
+            let k = keep.contains(&i);
+            if !k && let Some(slot) = galleys.get_mut(i) {
+                *slot = None;
+            }
+            k
+        });
+    }
+}

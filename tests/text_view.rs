@@ -1,0 +1,604 @@
+//! The article view driven through egui_kittest: drag, double-click,
+//! shift-click and click on the seed interview, and jumps in a generated
+//! 2 MB document. Expected ranges are computed from the text, never typed in.
+
+use egui::{Event, Modifiers, PointerButton, Pos2, Rect, pos2, vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use marginalia::io::sample::sample_project;
+use marginalia::model::text::slice_chars;
+use marginalia::model::{
+    Annotation, AnnotationId, Codebook, Color, DocId, Document, Project, Speaker, SpeakerId, Tag,
+    TagId, Timestamp, Turn, TurnKind,
+};
+use marginalia::ui::text_view::{TextView, TextViewInput};
+use std::ops::Range;
+
+struct St {
+    project: Project,
+    doc: DocId,
+    view: TextView,
+    clicked: Vec<AnnotationId>,
+    changes: usize,
+}
+
+fn harness(project: Project) -> Harness<'static, St> {
+    harness_with(project, false)
+}
+
+/// `tofu`: draw boxes for glyphs no bundled font has (the emoji of the
+/// generated document) instead of failing the test.
+fn harness_with(project: Project, tofu: bool) -> Harness<'static, St> {
+    let doc = project.documents[0].id.clone();
+    let st = St {
+        project,
+        doc,
+        view: TextView::new(),
+        clicked: Vec::new(),
+        changes: 0,
+    };
+    let mut b = Harness::builder();
+    if tofu {
+        b = b.allow_missing_glyphs();
+    }
+    b.with_size(vec2(1000.0, 760.0))
+        .with_step_dt(1.0 / 60.0)
+        .with_max_steps(200)
+        .build_ui_state(
+            |ui, st: &mut St| {
+                let input = TextViewInput {
+                    project: &st.project,
+                    doc: &st.doc,
+                    revision: 0,
+                    selected: None,
+                };
+                let r = st.view.show(ui, &input);
+                if let Some(id) = r.clicked_annotation {
+                    st.clicked.push(id);
+                }
+                if r.selection_changed {
+                    st.changes += 1;
+                }
+            },
+            st,
+        )
+}
+
+fn text(h: &Harness<'_, St>) -> String {
+    h.state().project.documents[0].text.clone()
+}
+
+/// Char range of the first occurrence of `needle` at or after byte `from`.
+fn find_chars(text: &str, needle: &str, from: usize) -> Range<usize> {
+    let b = from + text[from..].find(needle).expect("needle in text");
+    let s = text[..b].chars().count();
+    s..s + needle.chars().count()
+}
+
+/// Brings `r` on screen and returns its row rectangles.
+fn show_range(h: &mut Harness<'_, St>, r: Range<usize>) -> Vec<Rect> {
+    h.state_mut().view.scroll_to(r.clone());
+    h.run_steps(3);
+    let rects = h.state().view.char_range_rects(r);
+    assert!(!rects.is_empty(), "range laid out after a jump");
+    rects
+}
+
+fn press(h: &Harness<'_, St>, pos: Pos2, pressed: bool, modifiers: Modifiers) {
+    h.event(Event::PointerButton {
+        pos,
+        button: PointerButton::Primary,
+        pressed,
+        modifiers,
+    });
+}
+
+fn drag(h: &mut Harness<'_, St>, from: Pos2, to: Pos2) {
+    h.hover_at(from);
+    press(h, from, true, Modifiers::NONE);
+    h.hover_at(from.lerp(to, 0.3));
+    h.hover_at(from.lerp(to, 0.7));
+    h.hover_at(to);
+    press(h, to, false, Modifiers::NONE);
+    h.run_steps(2);
+}
+
+fn click(h: &mut Harness<'_, St>, pos: Pos2, modifiers: Modifiers) {
+    h.hover_at(pos);
+    if modifiers.shift {
+        h.event(Event::ModifiersChanged(modifiers));
+    }
+    press(h, pos, true, modifiers);
+    press(h, pos, false, modifiers);
+    if modifiers.shift {
+        h.event(Event::ModifiersChanged(Modifiers::NONE));
+    }
+    h.run_steps(2);
+}
+
+fn left_inside(r: Rect) -> Pos2 {
+    pos2(r.left() + 1.0, r.center().y)
+}
+
+fn right_inside(r: Rect) -> Pos2 {
+    pos2(r.right() - 1.0, r.center().y)
+}
+
+#[test]
+fn the_view_is_named_for_screen_readers() {
+    let mut h = harness(sample_project());
+    h.run();
+    let title = h.state().project.documents[0].title.clone();
+    h.get_by_label(&format!("Article: {title}"));
+    assert!(!h.state().view.debug_stats().painted_paragraphs.is_empty());
+}
+
+#[test]
+fn drag_selects_exact_chars_over_nbsp() {
+    let mut h = harness(sample_project());
+    h.run();
+    let t = text(&h);
+    let words = "Putin is invading to show\u{a0}he\u{a0}personally";
+    let r = find_chars(&t, words, 0);
+    let rects = show_range(&mut h, r.clone());
+    let (first, last) = (rects[0], rects[rects.len() - 1]);
+    drag(&mut h, left_inside(first), right_inside(last));
+    let sel = h.state().view.selection().expect("a selection");
+    assert_eq!(slice_chars(&t, sel.clone()), Some(words));
+    assert_eq!(sel, r);
+    assert!(h.state().changes > 0, "selection_changed reported");
+}
+
+#[test]
+fn drag_trims_white_space_and_keeps_em_dashes() {
+    let mut h = harness(sample_project());
+    h.run();
+    let t = text(&h);
+    // Start on the space before the words: trimmed from the result.
+    let words = "“Finlandization”—keeping smaller";
+    let r = find_chars(&t, words, 0);
+    let rects = show_range(&mut h, r.start - 1..r.end);
+    drag(
+        &mut h,
+        left_inside(rects[0]),
+        right_inside(rects[rects.len() - 1]),
+    );
+    let sel = h.state().view.selection().expect("a selection");
+    assert_eq!(slice_chars(&t, sel), Some(words));
+}
+
+#[test]
+fn drag_across_a_paragraph_break_gives_one_range() {
+    let mut h = harness(sample_project());
+    h.run();
+    let t = text(&h);
+    let q = find_chars(&t, "Why is Russia\u{a0}invading", 0);
+    let a = find_chars(&t, "Putin’s speech", 0);
+    assert!(a.start > q.end);
+    assert!(
+        t.chars()
+            .skip(q.end)
+            .take(a.start - q.end)
+            .any(|c| c == '\n'),
+        "the two phrases are in different paragraphs"
+    );
+    let rq = show_range(&mut h, q.clone());
+    let ra = h.state().view.char_range_rects(a.clone());
+    assert!(!ra.is_empty(), "next paragraph on screen too");
+    drag(&mut h, left_inside(rq[0]), right_inside(ra[ra.len() - 1]));
+    let sel = h.state().view.selection().expect("a selection");
+    assert_eq!(sel, q.start..a.end);
+    let s = slice_chars(&t, sel).unwrap();
+    assert!(s.starts_with("Why is Russia") && s.ends_with("Putin’s speech") && s.contains('\n'));
+}
+
+#[test]
+fn double_click_selects_a_word_and_shift_click_extends() {
+    let mut h = harness(sample_project());
+    h.run();
+    let t = text(&h);
+    let phrase = find_chars(&t, "Europe is substantially less secure", 0);
+    let word = find_chars(&t, "substantially", 0);
+    let end_word = find_chars(&t, "secure", 0);
+    assert!(word.start > phrase.start && end_word.end == phrase.end);
+    show_range(&mut h, phrase.clone());
+    let w = h.state().view.char_range_rect(word.clone()).unwrap();
+    click(&mut h, w.center(), Modifiers::NONE);
+    click(&mut h, w.center(), Modifiers::NONE);
+    let sel = h.state().view.selection().expect("double-click selects");
+    assert_eq!(slice_chars(&t, sel), Some("substantially"));
+
+    // A third click selects the paragraph.
+    click(&mut h, w.center(), Modifiers::NONE);
+    let sel = h.state().view.selection().expect("triple-click selects");
+    let para = slice_chars(&t, sel).unwrap();
+    assert!(
+        para.starts_with("“Europe is") && para.ends_with("Shutterstock"),
+        "{para}"
+    );
+    assert!(!para.contains('\n'));
+    h.run_steps(30);
+    click(&mut h, w.center(), Modifiers::NONE);
+    click(&mut h, w.center(), Modifiers::NONE);
+    h.run_steps(30);
+
+    let e = h.state().view.char_range_rect(end_word).unwrap();
+    h.run_steps(30); // later than a double click
+    click(&mut h, right_inside(e), Modifiers::SHIFT);
+    let sel = h.state().view.selection().expect("shift-click extends");
+    assert_eq!(slice_chars(&t, sel), Some("substantially less secure"));
+
+    // A plain click on text that is not highlighted clears it.
+    h.run_steps(30);
+    let europe = find_chars(&t, "Europe is", 0);
+    let first = h
+        .state()
+        .view
+        .char_range_rect(europe.start..europe.start + 1)
+        .unwrap();
+    let under: Vec<_> = h
+        .state()
+        .project
+        .annotations
+        .iter()
+        .filter(|a| a.start <= europe.start && europe.start < a.end)
+        .map(|a| a.id.clone())
+        .collect();
+    click(&mut h, first.center(), Modifiers::NONE);
+    assert_eq!(h.state().view.selection(), None);
+    if under.is_empty() {
+        assert!(h.state().clicked.is_empty());
+    }
+}
+
+#[test]
+fn clicking_a_highlight_reports_the_innermost_annotation() {
+    let mut h = harness(sample_project());
+    h.run();
+    let p = h.state().project.clone();
+    // The annotation whose second char is covered by the most annotations.
+    let pick = p
+        .annotations
+        .iter()
+        .max_by_key(|a| {
+            p.annotations
+                .iter()
+                .filter(|b| b.start <= a.start + 1 && a.start + 1 < b.end)
+                .count()
+        })
+        .unwrap();
+    let c = pick.start + 1;
+    let expected = p
+        .annotations
+        .iter()
+        .filter(|b| b.start <= c && c < b.end)
+        .min_by_key(|b| (b.end - b.start, std::cmp::Reverse(b.start)))
+        .unwrap()
+        .id
+        .clone();
+    let rects = show_range(&mut h, c..c + 1);
+    h.hover_at(rects[0].center());
+    h.run_steps(1);
+    assert_eq!(
+        h.state().view.debug_stats().hovered_annotation.as_ref(),
+        Some(&expected),
+        "hover shows what a click picks"
+    );
+    click(&mut h, rects[0].center(), Modifiers::NONE);
+    assert_eq!(h.state().clicked, vec![expected]);
+    assert_eq!(h.state().view.selection(), None);
+}
+
+/// A 2 MB document of mixed scripts, two overlapping annotations per
+/// paragraph, speaker turns every few paragraphs.
+fn big_project() -> Project {
+    let chunks = [
+        "The committee’s report — published on 3\u{a0}May — argues that sanctions work only when focused. ",
+        "Эксперты считают, что санкции должны быть сильными и направленными на элиты. ",
+        "Emoji 👋🏽 and flags 🇺🇦 sit next to e\u{301} accents and “curly quotes”. ",
+        "Une phrase française avec des espaces\u{a0}insécables\u{a0}; et voilà. ",
+    ];
+    let mut text = String::new();
+    let mut paras: Vec<(usize, usize)> = Vec::new(); // char ranges
+    let mut chars = 0;
+    let mut i = 0;
+    while text.len() < 2_000_000 {
+        let start = chars;
+        let n = 2 + i % 5;
+        for k in 0..n {
+            let s = chunks[(i + k) % chunks.len()];
+            text.push_str(s);
+            chars += s.chars().count();
+        }
+        paras.push((start, chars));
+        text.push('\n');
+        chars += 1;
+        i += 1;
+    }
+    let mut p = Project::new("big");
+    let doc = Document::import(DocId::new("big"), "Big", None, &text);
+    let tags: Vec<Tag> = (0..4)
+        .map(|k| {
+            let mut t = Tag::new(format!("T{k}"), Color::palette(k));
+            t.id = TagId::new(format!("t{k}"));
+            t
+        })
+        .collect();
+    p.codebook = Codebook { tags };
+    let spk = Speaker {
+        id: SpeakerId::new("spk-a"),
+        name: "Analyst".into(),
+        aliases: vec![],
+        role: String::new(),
+    };
+    p.speakers.push(spk);
+    let stamp = Timestamp("2026-11-27T09:00:00Z".into());
+    for (k, &(s, e)) in paras.iter().enumerate() {
+        // Outer 5..40, inner 20..30 (overlapping), both inside the paragraph.
+        for (n, (a, b)) in [(5, 40), (20, 30)].into_iter().enumerate() {
+            if s + b > e {
+                continue;
+            }
+            p.annotations.push(Annotation {
+                id: AnnotationId::new(format!("a{k:06}-{n}")),
+                doc: doc.id.clone(),
+                start: s + a,
+                end: s + b,
+                quote: String::new(),
+                prefix: String::new(),
+                suffix: String::new(),
+                tags: vec![TagId::new(format!("t{}", (k + n) % 4)), TagId::new("t3")],
+                speaker: None,
+                note: String::new(),
+                annotator: "gen".into(),
+                created: stamp.clone(),
+                modified: stamp.clone(),
+            });
+        }
+        if k % 3 == 0 {
+            p.turns.push(Turn {
+                doc: doc.id.clone(),
+                start: s,
+                end: e,
+                speaker: Some(SpeakerId::new("spk-a")),
+                kind: if k % 6 == 0 {
+                    TurnKind::Answer
+                } else {
+                    TurnKind::Question
+                },
+            });
+        }
+    }
+    p.documents.push(doc);
+    p
+}
+
+#[test]
+fn a_jump_in_a_2mb_document_lands_in_one_frame() {
+    let project = big_project();
+    let n_ann = project.annotations.len();
+    assert!(n_ann > 5_000, "{n_ann} annotations");
+    let mut h = harness_with(project, true);
+    h.run_steps(2);
+    let stats = h.state().view.debug_stats().clone();
+    assert!(stats.painted_paragraphs.len() < 100);
+    let first_layouts = stats.layouts;
+    assert!(
+        first_layouts < 200,
+        "only visible paragraphs laid out: {first_layouts}"
+    );
+
+    // Jump to the last annotation: visible after exactly one frame.
+    let last = h.state().project.annotations.last().unwrap().clone();
+    h.state_mut().view.scroll_to(last.start..last.end);
+    h.step();
+    let view = &h.state().view;
+    let rect = view
+        .char_range_rect(last.start..last.end)
+        .expect("laid out");
+    let vp = view.viewport_rect();
+    assert!(vp.contains_rect(rect), "{rect:?} inside {vp:?}");
+    let stats = view.debug_stats();
+    assert!(
+        stats.scroll_offset > 100_000.0,
+        "scrolled far: {}",
+        stats.scroll_offset
+    );
+    let text = h.state().project.documents[0].text.clone();
+    let paras = marginalia::model::text::ParagraphIndex::new(&text);
+    let lp = paras.paragraph_of(last.start);
+    assert!(stats.painted_paragraphs.contains(&lp));
+    // Two overlapping annotations per paragraph, each at least one rect.
+    assert!(
+        stats.highlight_rects >= 2 * stats.painted_paragraphs.len().saturating_sub(2),
+        "{} rects for {} paragraphs",
+        stats.highlight_rects,
+        stats.painted_paragraphs.len()
+    );
+    assert!(stats.galleys_cached <= stats.painted_paragraphs.len() + 2 * 24 + 8);
+    // Every third paragraph is a turn (questions and answers, no narration):
+    // a bar for each visible one, a name where each starts.
+    let turn_paras = stats
+        .painted_paragraphs
+        .iter()
+        .filter(|p| *p % 3 == 0)
+        .count();
+    assert_eq!(stats.turn_bars, turn_paras);
+    assert!(stats.turn_labels >= turn_paras.saturating_sub(1) && stats.turn_labels <= turn_paras);
+    assert!(stats.flashing, "the jump target flashes");
+    // And it stays put in the following frames.
+    h.run_steps(5);
+    let again = h.state().view.char_range_rect(last.start..last.end);
+    assert_eq!(again, Some(rect), "no drift after the jump");
+
+    // Jump back to the middle, then the start: the cache stays bounded.
+    let mid = h.state().project.annotations[n_ann / 2].clone();
+    h.state_mut().view.scroll_to(mid.start..mid.end);
+    h.step();
+    let view = &h.state().view;
+    let rect = view.char_range_rect(mid.start..mid.end).expect("laid out");
+    assert!(view.viewport_rect().contains_rect(rect));
+    h.state_mut().view.scroll_to(0..1);
+    h.run_steps(90);
+    let stats = h.state().view.debug_stats();
+    assert!(
+        !stats.flashing,
+        "the flash fades within a second and a half"
+    );
+    assert!(stats.painted_paragraphs.contains(&0));
+    assert!(
+        stats.galleys_cached < 200,
+        "{} cached",
+        stats.galleys_cached
+    );
+    assert!(stats.layouts < 1_000, "{} laid out in all", stats.layouts);
+    assert_eq!(stats.index_rebuilds, 1, "index built once");
+}
+
+#[test]
+fn dragging_past_the_bottom_edge_scrolls_and_keeps_the_anchor() {
+    let mut h = harness_with(big_project(), true);
+    h.run_steps(2);
+    let t = text(&h);
+    let r = find_chars(&t, "committee’s", 0);
+    let rect = h
+        .state()
+        .view
+        .char_range_rect(r.clone())
+        .expect("first paragraph shown");
+    let vp = h.state().view.viewport_rect();
+    let below = pos2(rect.center().x, vp.bottom() + 40.0);
+    h.hover_at(left_inside(rect));
+    press(&h, left_inside(rect), true, Modifiers::NONE);
+    h.hover_at(pos2(rect.center().x, vp.center().y));
+    h.hover_at(below);
+    h.run_steps(60); // hold the pointer below the view for a second
+    let offset = h.state().view.scroll_offset();
+    assert!(offset > 200.0, "auto-scrolled: {offset}");
+    assert!(
+        !h.state().view.debug_stats().painted_paragraphs.contains(&0),
+        "the anchor's paragraph has left the screen"
+    );
+    press(&h, below, false, Modifiers::NONE);
+    h.run_steps(2);
+    let sel = h.state().view.selection().expect("a selection");
+    assert_eq!(sel.start, r.start, "anchor kept");
+    let paras = marginalia::model::text::ParagraphIndex::new(&t);
+    assert!(paras.paragraph_of(sel.end) > 5, "focus far below: {sel:?}");
+}
+
+#[test]
+fn scrolling_up_into_unmeasured_paragraphs_does_not_move_the_text() {
+    let project = big_project();
+    let mid = project.annotations[project.annotations.len() / 2].clone();
+    let mut h = harness_with(project, true);
+    h.run_steps(2);
+    h.state_mut().view.scroll_to(mid.start..mid.end);
+    h.run_steps(3);
+    let before = h.state().view.char_range_rect(mid.start..mid.end).unwrap();
+    let layouts_before = h.state().view.debug_stats().layouts;
+    let vp = h.state().view.viewport_rect();
+    h.hover_at(vp.center());
+    for _ in 0..4 {
+        h.event(Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: vec2(0.0, 150.0),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Unknown,
+            modifiers: Modifiers::NONE,
+        });
+    }
+    h.run_steps(60);
+    let after = h.state().view.char_range_rect(mid.start..mid.end).unwrap();
+    assert!(
+        h.state().view.debug_stats().layouts > layouts_before,
+        "new paragraphs were laid out on the way up"
+    );
+    let moved = after.top() - before.top();
+    assert!(
+        (moved - 600.0).abs() < 1.5,
+        "moved by {moved}, wheel said 600"
+    );
+}
+
+#[test]
+fn a_text_without_line_breaks_is_laid_out_in_pieces() {
+    // 400 000 chars on one line: never laid out whole.
+    let text = "Санкции must be strong and focused on elites — says\u{a0}Toft. ".repeat(7_000);
+    let mut p = Project::new("one line");
+    p.documents
+        .push(Document::import(DocId::new("line"), "Line", None, &text));
+    let n = text.chars().count();
+    let mut h = harness_with(p, true);
+    h.run_steps(2);
+    let stats = h.state().view.debug_stats().clone();
+    assert!(!stats.painted_paragraphs.is_empty());
+    assert!(stats.layouts <= 3, "{} blocks laid out", stats.layouts);
+    let r = n - 20..n - 5;
+    h.state_mut().view.scroll_to(r.clone());
+    h.step();
+    let rect = h
+        .state()
+        .view
+        .char_range_rect(r.clone())
+        .expect("end laid out");
+    assert!(h.state().view.viewport_rect().contains_rect(rect));
+    // Drag over the last words selects exactly them.
+    let words = "focused on elites";
+    let b = text.rfind(words).unwrap();
+    let s = text[..b].chars().count();
+    let w = s..s + words.chars().count();
+    let rects = h.state().view.char_range_rects(w.clone());
+    h.run_steps(3);
+    assert_eq!(
+        h.state().view.char_range_rects(w.clone()),
+        rects,
+        "nothing drifts"
+    );
+    assert!(!rects.is_empty());
+    drag(
+        &mut h,
+        left_inside(rects[0]),
+        right_inside(rects[rects.len() - 1]),
+    );
+    assert_eq!(h.state().view.selection(), Some(w));
+}
+
+#[test]
+fn switching_documents_restores_each_reading_position() {
+    let mut project = sample_project();
+    let long = project.documents[0].text.repeat(6);
+    project
+        .documents
+        .push(Document::import(DocId::new("doc-b"), "B", None, &long));
+    let mut h = harness(project);
+    h.run();
+    let t = text(&h);
+    let r = find_chars(&t, "Taylor McNeil", 0);
+    show_range(&mut h, r.clone());
+    h.run_steps(70);
+    let before = h.state().view.char_range_rect(r.clone()).unwrap();
+    assert!(h.state().view.scroll_offset() > 500.0);
+
+    h.state_mut().doc = DocId::new("doc-b");
+    h.run_steps(3);
+    assert_eq!(
+        h.state().view.scroll_offset(),
+        0.0,
+        "a new document opens at its top"
+    );
+    assert!(h.state().view.debug_stats().painted_paragraphs.contains(&0));
+    assert_eq!(h.state().view.selection(), None);
+
+    h.state_mut().doc = h.state().project.documents[0].id.clone();
+    h.run_steps(3);
+    let after = h
+        .state()
+        .view
+        .char_range_rect(r)
+        .expect("back where we were");
+    assert!(
+        (after.top() - before.top()).abs() < 1.0,
+        "{before:?} vs {after:?}"
+    );
+}
