@@ -260,7 +260,12 @@ fn missing_field_is_an_error() {
 #[test]
 fn unknown_field_is_rejected_at_its_line_and_col() {
     let dir = tmp();
-    let src = sample_text().replacen("      speaker: Some(", "      speker: Some(", 1);
+    // Misspell the first annotation's `speaker` (turns, earlier in the file,
+    // have the same field).
+    let mut src = sample_text();
+    let at = src.find("annotations: [").expect("sample has annotations");
+    let tail = src.split_off(at);
+    src.push_str(&tail.replacen("      speaker: Some(", "      speker: Some(", 1));
     let (line, col) = pos_of(&src, "speker:");
     let e = load_err(dir.path(), "unknown.ron", src.as_bytes());
     match &e {

@@ -220,13 +220,13 @@ mod tests {
     fn summary_counts_the_sample() {
         let mut p = sample_project();
         p.annotations[0].speaker = None;
-        p.turns.push(Turn {
+        p.turns = vec![Turn {
             doc: DocId::new("doc-tufts-interview"),
             start: 0,
             end: 10,
             speaker: Some(SpeakerId::new("spk-toft")),
             kind: TurnKind::Answer,
-        });
+        }];
         let s = Summary::of(&p);
         assert_eq!(s.annotations, p.annotations.len());
         assert_eq!(s.documents[0].2, p.documents[0].char_len());
