@@ -1,0 +1,57 @@
+//! What panels hand back to the app, and the read-only view they draw from.
+//!
+//! Panels never change the project: they read a [`ViewCtx`] and push
+//! [`Action`]s; the app applies them after the frame, in one place that goes
+//! through `History` (so undo, redo and the dirty flag cover everything).
+
+use super::commands::Command;
+use crate::model::{AnnotationId, DocId, Edit, Project, TagId};
+use std::ops::Range;
+use std::path::PathBuf;
+
+/// Something a panel asks the app to do after the frame.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Run a named command (menus, buttons).
+    Command(Command),
+    /// Apply an edit as one undo step.
+    Edit(Edit),
+    /// Select an annotation (or none) without scrolling the article.
+    Select(Option<AnnotationId>),
+    /// Select an annotation and scroll the article to it.
+    Reveal(AnnotationId),
+    /// Show another document.
+    SwitchDoc(DocId),
+    /// Apply a tag to the text selection (or toggle it on the selected
+    /// annotation when no text is selected).
+    ApplyTag(TagId),
+    /// Re-anchor an annotation to the current text selection.
+    SetRangeToSelection(AnnotationId),
+    /// Open a project file (Open Recent).
+    OpenPath(PathBuf),
+    /// Forget the recent projects list.
+    ClearRecent,
+    /// Show a message in the status bar.
+    Status(String),
+}
+
+/// The read-only state panels draw from.
+#[derive(Clone, Copy)]
+pub struct ViewCtx<'a> {
+    /// The project.
+    pub project: &'a Project,
+    /// Grows with every change; caches key on it.
+    pub revision: u64,
+    /// The document shown.
+    pub doc: Option<&'a DocId>,
+    /// The selected annotation.
+    pub selected: Option<&'a AnnotationId>,
+    /// The text selected in the article, in chars.
+    pub text_selection: Option<&'a Range<usize>>,
+}
+
+/// An egui colour for a model colour.
+pub fn color32(c: crate::model::Color) -> egui::Color32 {
+    let [r, g, b] = c.0;
+    egui::Color32::from_rgb(r, g, b)
+}
