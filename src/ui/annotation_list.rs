@@ -180,7 +180,7 @@ impl AnnotationList {
             );
         });
         ui.horizontal(|ui| {
-            let l = ui.label("🔍");
+            let l = ui.label("Filter");
             let r = ui
                 .add(
                     egui::TextEdit::singleline(&mut self.filter)
@@ -220,8 +220,10 @@ impl AnnotationList {
         if self.rows.is_empty() {
             ui.add_space(12.0);
             ui.label(
-                egui::RichText::new("No annotations yet.\nSelect text, then press 1–9 or click a tag.")
-                    .weak(),
+                egui::RichText::new(
+                    "No annotations yet.\nSelect text, then press 1–9 or click a tag.",
+                )
+                .weak(),
             );
             return;
         }
@@ -294,7 +296,7 @@ fn row_ui(ui: &mut egui::Ui, row: &Row, selected: bool) -> egui::Response {
         // Right side: note marker and speaker.
         let mut right = rect.right() - 4.0;
         if row.has_note {
-            let g = painter.layout_no_wrap("✎".into(), font.clone(), weak);
+            let g = painter.layout_no_wrap("¶".into(), font.clone(), weak);
             right -= g.size().x;
             painter.galley(
                 egui::pos2(right, rect.center().y - g.size().y / 2.0),
@@ -307,11 +309,16 @@ fn row_ui(ui: &mut egui::Ui, row: &Row, selected: bool) -> egui::Response {
             let g = painter.layout_no_wrap(row.speaker.clone(), small, weak);
             let w = g.size().x.min(90.0);
             right -= w;
-            painter.with_clip_rect(egui::Rect::from_min_max(
-                egui::pos2(right, rect.top()),
-                egui::pos2(right + w, rect.bottom()),
-            ))
-            .galley(egui::pos2(right, rect.center().y - g.size().y / 2.0), g, weak);
+            painter
+                .with_clip_rect(egui::Rect::from_min_max(
+                    egui::pos2(right, rect.top()),
+                    egui::pos2(right + w, rect.bottom()),
+                ))
+                .galley(
+                    egui::pos2(right, rect.center().y - g.size().y / 2.0),
+                    g,
+                    weak,
+                );
             right -= 8.0;
         }
         let mut job = egui::text::LayoutJob::simple_singleline(row.label.clone(), font, text_color);

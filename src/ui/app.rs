@@ -124,6 +124,12 @@ impl MarginaliaApp {
         self.selected.as_ref()
     }
 
+    /// Selects an annotation (or none), as a click in the list would, but
+    /// without scrolling.
+    pub fn select_annotation(&mut self, id: Option<AnnotationId>) {
+        self.select(id);
+    }
+
     /// The file the project is saved in.
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
@@ -484,7 +490,7 @@ impl MarginaliaApp {
                     ui.centered_and_justified(|ui| {
                         ui.label(
                             egui::RichText::new(
-                                "No document yet — File → Import text… or drop a .txt/.md file here",
+                                "No document yet — File › Import text… or drop a .txt/.md file here",
                             )
                             .weak(),
                         );

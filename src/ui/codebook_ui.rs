@@ -68,10 +68,7 @@ pub fn delete_tag_edit(
             }
             edits.push(Edit::delete_tag(&scratch, id, None, false));
             let name = p.codebook.get(id).map(|t| t.name.as_str()).unwrap_or("");
-            Edit::batch(
-                format!("delete tag {name} and its annotations"),
-                edits,
-            )
+            Edit::batch(format!("delete tag {name} and its annotations"), edits)
         }
     }
 }
@@ -83,7 +80,10 @@ impl CodebookPanel {
     }
 
     fn refresh_counts(&mut self, view: &ViewCtx<'_>) -> HashMap<TagId, usize> {
-        let stale = self.counts.as_ref().is_none_or(|(r, _)| *r != view.revision);
+        let stale = self
+            .counts
+            .as_ref()
+            .is_none_or(|(r, _)| *r != view.revision);
         if stale {
             let mut m: HashMap<TagId, usize> = HashMap::new();
             for a in &view.project.annotations {
@@ -93,7 +93,10 @@ impl CodebookPanel {
             }
             self.counts = Some((view.revision, m));
         }
-        self.counts.as_ref().map(|(_, m)| m.clone()).unwrap_or_default()
+        self.counts
+            .as_ref()
+            .map(|(_, m)| m.clone())
+            .unwrap_or_default()
     }
 
     /// Draws the panel.
@@ -102,7 +105,7 @@ impl CodebookPanel {
         ui.horizontal(|ui| {
             ui.heading("Codebook");
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui.button("＋ Add tag").on_hover_text("Add a tag").clicked() {
+                if ui.button("+ Add tag").on_hover_text("Add a tag").clicked() {
                     let mut tag = Tag::new(
                         unique_name(p, "New tag"),
                         Color::palette(p.codebook.tags.len()),
@@ -123,7 +126,14 @@ impl CodebookPanel {
         }
         let counts = self.refresh_counts(view);
         for (tag, depth) in p.codebook.tree_order() {
-            self.tag_row(ui, p, tag, depth, counts.get(&tag.id).copied().unwrap_or(0), actions);
+            self.tag_row(
+                ui,
+                p,
+                tag,
+                depth,
+                counts.get(&tag.id).copied().unwrap_or(0),
+                actions,
+            );
         }
         if let Some(id) = self.selected.clone() {
             match p.codebook.get(&id) {
@@ -152,7 +162,11 @@ impl CodebookPanel {
                 _ => tag.color.0,
             };
             let r = ui
-                .color_edit_button_srgb(&mut rgb)
+                .scope(|ui| {
+                    ui.spacing_mut().interact_size = egui::vec2(22.0, 14.0);
+                    ui.color_edit_button_srgb(&mut rgb)
+                })
+                .inner
                 .on_hover_text(format!("Colour of {}", tag.name));
             if r.changed() {
                 self.color_draft = Some((tag.id.clone(), rgb));
@@ -231,9 +245,13 @@ impl CodebookPanel {
         ui.add_space(4.0);
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.horizontal(|ui| {
-                ui.label(egui::RichText::new(&tag.name).strong().color(color32(tag.color)));
+                ui.label(
+                    egui::RichText::new(&tag.name)
+                        .strong()
+                        .color(color32(tag.color)),
+                );
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    if ui.small_button("✏ Rename").clicked() {
+                    if ui.small_button("Rename").clicked() {
                         self.rename = Some((tag.id.clone(), tag.name.clone()));
                         self.rename_focus = true;
                     }
@@ -347,10 +365,12 @@ impl CodebookPanel {
                     .collect();
                 let me = p.codebook.index_of(&tag.id);
                 let pos = siblings.iter().position(|i| Some(*i) == me);
-                let prev = pos.and_then(|k| k.checked_sub(1)).and_then(|k| siblings.get(k));
+                let prev = pos
+                    .and_then(|k| k.checked_sub(1))
+                    .and_then(|k| siblings.get(k));
                 let next = pos.and_then(|k| siblings.get(k + 1));
                 if ui
-                    .add_enabled(prev.is_some(), egui::Button::new("⬆"))
+                    .add_enabled(prev.is_some(), egui::Button::new("Up"))
                     .on_hover_text("Move up")
                     .clicked()
                     && let Some(&j) = prev
@@ -361,7 +381,7 @@ impl CodebookPanel {
                     }));
                 }
                 if ui
-                    .add_enabled(next.is_some(), egui::Button::new("⬇"))
+                    .add_enabled(next.is_some(), egui::Button::new("Down"))
                     .on_hover_text("Move down")
                     .clicked()
                     && let Some(&j) = next
@@ -373,7 +393,7 @@ impl CodebookPanel {
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     if ui
-                        .button("🗑 Delete tag")
+                        .button("Delete tag…")
                         .on_hover_text("Delete this tag (asks about its annotations)")
                         .clicked()
                     {
@@ -411,7 +431,9 @@ impl CodebookPanel {
             if n == 0 {
                 ui.label("No annotation uses this tag.");
             } else {
-                ui.label(format!("{n} annotations use this tag. What should happen to them?"));
+                ui.label(format!(
+                    "{n} annotations use this tag. What should happen to them?"
+                ));
                 ui.radio_value(
                     &mut state.choice,
                     DeleteChoice::RemoveTag,
@@ -435,7 +457,12 @@ impl CodebookPanel {
                                 let r = ui.selectable_value(
                                     &mut state.reassign,
                                     Some(t.id.clone()),
-                                    format!("{}{}", "  ".repeat(d), t.name),
+                                    format!(
+                                        "{}{} ({})",
+                                        "  ".repeat(d),
+                                        t.name,
+                                        counts.get(&t.id).copied().unwrap_or(0)
+                                    ),
                                 );
                                 if r.clicked() {
                                     state.choice = DeleteChoice::Reassign;
@@ -530,7 +557,11 @@ mod tests {
             .find(|t| t.id != tag)
             .map(|t| t.id.clone())
             .unwrap();
-        let users = p0.annotations.iter().filter(|a| a.tags.contains(&tag)).count();
+        let users = p0
+            .annotations
+            .iter()
+            .filter(|a| a.tags.contains(&tag))
+            .count();
         for choice in [
             DeleteChoice::RemoveTag,
             DeleteChoice::Reassign,

@@ -127,7 +127,10 @@ mod tests {
         let test_side = FakeDialogs::new();
         let mut app_side: Box<dyn Dialogs> = Box::new(test_side.clone());
         test_side.push_save_project("/tmp/a.ron");
-        assert_eq!(app_side.save_project("x.ron"), Some(PathBuf::from("/tmp/a.ron")));
+        assert_eq!(
+            app_side.save_project("x.ron"),
+            Some(PathBuf::from("/tmp/a.ron"))
+        );
         assert_eq!(app_side.save_project("x.ron"), None);
         assert_eq!(app_side.open_text(), None);
         assert_eq!(test_side.asked().len(), 3);

@@ -19,7 +19,7 @@ impl DocumentsPanel {
             let current = view.doc == Some(&d.id);
             let count = view.project.annotations_of(&d.id).count();
             let r = ui
-                .selectable_label(current, format!("📄 {}", d.title))
+                .selectable_label(current, d.title.clone())
                 .on_hover_text(format!(
                     "{} chars · {count} annotations{}",
                     d.char_len(),

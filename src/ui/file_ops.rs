@@ -279,10 +279,7 @@ impl MarginaliaApp {
                 FileKind::Project => self.request(ctx, Pending::Open(Some(path))),
                 FileKind::Text => self.import_text(&path),
                 FileKind::Other => self.set_status(
-                    format!(
-                        "{}: drop a .ron project or a .txt/.md text",
-                        path.display()
-                    ),
+                    format!("{}: drop a .ron project or a .txt/.md text", path.display()),
                     true,
                 ),
             }
@@ -341,28 +338,29 @@ impl MarginaliaApp {
             }
             PendingModal::ChangedOnDisk { path, then } => {
                 let mut choice = None;
-                let r = egui::Modal::new(egui::Id::unique("changed_on_disk_modal")).show(ctx, |ui| {
-                    ui.set_max_width(380.0);
-                    ui.heading("The file changed on disk");
-                    ui.add_space(4.0);
-                    ui.label(format!(
-                        "{} was changed by another program since it was opened. \
+                let r =
+                    egui::Modal::new(egui::Id::unique("changed_on_disk_modal")).show(ctx, |ui| {
+                        ui.set_max_width(380.0);
+                        ui.heading("The file changed on disk");
+                        ui.add_space(4.0);
+                        ui.label(format!(
+                            "{} was changed by another program since it was opened. \
                          Overwriting it loses those changes.",
-                        path.display()
-                    ));
-                    ui.add_space(8.0);
-                    ui.horizontal(|ui| {
-                        if ui.button("Overwrite").clicked() {
-                            choice = Some(0);
-                        }
-                        if ui.button("Save As…").clicked() {
-                            choice = Some(1);
-                        }
-                        if ui.button("Cancel").clicked() {
-                            choice = Some(2);
-                        }
+                            path.display()
+                        ));
+                        ui.add_space(8.0);
+                        ui.horizontal(|ui| {
+                            if ui.button("Overwrite").clicked() {
+                                choice = Some(0);
+                            }
+                            if ui.button("Save As…").clicked() {
+                                choice = Some(1);
+                            }
+                            if ui.button("Cancel").clicked() {
+                                choice = Some(2);
+                            }
+                        });
                     });
-                });
                 if r.should_close() && choice.is_none() {
                     choice = Some(2);
                 }

@@ -49,8 +49,7 @@ impl Inspector {
         let Some(a) = view.selected.and_then(|id| p.annotation(id)) else {
             ui.add_space(8.0);
             ui.label(
-                egui::RichText::new("Click a highlight or a row in the list to inspect it.")
-                    .weak(),
+                egui::RichText::new("Click a highlight or a row in the list to inspect it.").weak(),
             );
             return;
         };
@@ -60,7 +59,13 @@ impl Inspector {
             .show(ui, |ui| self.body(ui, view, a, actions));
     }
 
-    fn body(&mut self, ui: &mut egui::Ui, view: &ViewCtx<'_>, a: &Annotation, actions: &mut Vec<Action>) {
+    fn body(
+        &mut self,
+        ui: &mut egui::Ui,
+        view: &ViewCtx<'_>,
+        a: &Annotation,
+        actions: &mut Vec<Action>,
+    ) {
         let p = view.project;
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.set_width(ui.available_width());
@@ -165,7 +170,7 @@ impl Inspector {
             if ui
                 .add_enabled(
                     view.text_selection.is_some(),
-                    egui::Button::new("⇔ Set range to selection"),
+                    egui::Button::new("Set range to selection"),
                 )
                 .on_hover_text("Re-anchor this annotation to the selected text")
                 .on_disabled_hover_text("Select text in the article first")
@@ -174,7 +179,7 @@ impl Inspector {
                 actions.push(Action::SetRangeToSelection(a.id.clone()));
             }
             if ui
-                .button("🗑 Delete")
+                .button("Delete")
                 .on_hover_text("Delete this annotation and its links (Delete)")
                 .clicked()
             {
@@ -204,9 +209,9 @@ impl Inspector {
             ui.label(egui::RichText::new("Links").strong());
             for r in links {
                 let (arrow, other) = if r.from == a.id {
-                    ("→", &r.to)
+                    ("»", &r.to)
                 } else {
-                    ("←", &r.from)
+                    ("«", &r.from)
                 };
                 let quote = p
                     .annotation(other)

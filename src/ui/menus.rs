@@ -19,10 +19,7 @@ fn item_labelled(
 ) {
     let shortcut = command.shortcut_text(ui.ctx());
     let r = ui
-        .add_enabled(
-            enabled,
-            egui::Button::new(label).shortcut_text(shortcut),
-        )
+        .add_enabled(enabled, egui::Button::new(label).shortcut_text(shortcut))
         .on_hover_text(command.description());
     if r.clicked() {
         actions.push(Action::Command(command));

@@ -36,11 +36,7 @@ impl SpeakersPanel {
         ui.horizontal(|ui| {
             ui.heading("Speakers");
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui
-                    .button("＋")
-                    .on_hover_text("Add a speaker")
-                    .clicked()
-                {
+                if ui.button("+ Add").on_hover_text("Add a speaker").clicked() {
                     let s = Speaker::new(format!("Speaker {}", p.speakers.len() + 1));
                     self.selected = Some(s.id.clone());
                     self.draft = Draft::default();
@@ -62,18 +58,13 @@ impl SpeakersPanel {
                 .filter(|a| a.speaker.as_ref() == Some(&s.id))
                 .count();
             let r = ui
-                .selectable_label(sel, format!("👤 {}  ({count})", s.name))
+                .selectable_label(sel, format!("{}  ({count})", s.name))
                 .on_hover_text(if s.role.is_empty() { "—" } else { &s.role });
             if r.clicked() {
                 self.selected = if sel { None } else { Some(s.id.clone()) };
             }
         }
-        let Some(sp) = self
-            .selected
-            .as_ref()
-            .and_then(|id| p.speaker(id))
-            .cloned()
-        else {
+        let Some(sp) = self.selected.as_ref().and_then(|id| p.speaker(id)).cloned() else {
             self.selected = None;
             return;
         };
@@ -106,7 +97,11 @@ impl SpeakersPanel {
                         ui.end_row();
                     }
                 });
-            ui.label(egui::RichText::new("Aliases: comma separated").weak().small());
+            ui.label(
+                egui::RichText::new("Aliases: comma separated")
+                    .weak()
+                    .small(),
+            );
             if commit {
                 let mut s = sp.clone();
                 s.name = self.draft.name.trim().to_string();
@@ -120,7 +115,7 @@ impl SpeakersPanel {
                 }
             }
             if ui
-                .button("🗑 Delete speaker")
+                .button("Delete speaker")
                 .on_hover_text("Removes the speaker from its annotations and turns too")
                 .clicked()
             {
@@ -137,7 +132,10 @@ mod tests {
 
     #[test]
     fn aliases_are_split_and_trimmed() {
-        assert_eq!(parse_aliases(" Toft, MS. TOFT ,, "), vec!["Toft", "MS. TOFT"]);
+        assert_eq!(
+            parse_aliases(" Toft, MS. TOFT ,, "),
+            vec!["Toft", "MS. TOFT"]
+        );
         assert!(parse_aliases("").is_empty());
     }
 }

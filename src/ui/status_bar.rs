@@ -16,7 +16,7 @@ pub fn status_bar(
     ui.horizontal(|ui| {
         let doc = view.doc.and_then(|d| view.project.document(d));
         match doc {
-            Some(d) => ui.label(format!("📄 {}", d.title)),
+            Some(d) => ui.label(format!("Document: {}", d.title)),
             None => ui.label("No document"),
         };
         ui.separator();
@@ -41,9 +41,9 @@ pub fn status_bar(
         ));
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             let (text, color) = if dirty {
-                ("● Unsaved changes", ui.visuals().warn_fg_color)
+                ("• Unsaved changes", ui.visuals().warn_fg_color)
             } else {
-                ("✔ Saved", ui.visuals().weak_text_color())
+                ("Saved", ui.visuals().weak_text_color())
             };
             let r = ui.label(egui::RichText::new(text).color(color));
             if let Some(p) = path {

@@ -1,0 +1,482 @@
+//! Behaviour of the real application window, driven through egui_kittest
+//! with fake file dialogs (no GPU, no display).
+
+use egui::{Key, Modifiers, ViewportCommand, ViewportEvent, ViewportId};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{By, Queryable};
+use marginalia::io::project_file;
+use marginalia::io::sample::{find_quote, sample_project};
+use marginalia::model::{AnnotationId, Project, TagId};
+use marginalia::ui::annotation_list::row_label;
+use marginalia::ui::{FakeDialogs, MarginaliaApp};
+use std::ops::Range;
+use std::path::PathBuf;
+
+fn harness_with(
+    project: Project,
+    path: Option<PathBuf>,
+    dialogs: &FakeDialogs,
+) -> Harness<'static, MarginaliaApp> {
+    let dialogs = dialogs.clone();
+    Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_eframe(move |_cc| {
+            let mut app = MarginaliaApp::new(project, path, Box::new(dialogs));
+            app.prefs_mut().annotator = "tester".into();
+            app
+        })
+}
+
+fn harness(project: Project) -> Harness<'static, MarginaliaApp> {
+    harness_with(project, None, &FakeDialogs::new())
+}
+
+/// The char range of `phrase` in the first document.
+fn range_of(p: &Project, phrase: &str) -> Range<usize> {
+    find_quote(&p.documents[0].text, phrase, 0).expect("phrase is in the seed text")
+}
+
+fn tag_with_key(p: &Project, k: u8) -> TagId {
+    p.codebook
+        .by_key(k)
+        .expect("sample tag has hotkey")
+        .id
+        .clone()
+}
+
+fn new_annotation_ids(before: &Project, after: &Project) -> Vec<AnnotationId> {
+    after
+        .annotations
+        .iter()
+        .filter(|a| before.annotation(&a.id).is_none())
+        .map(|a| a.id.clone())
+        .collect()
+}
+
+fn commands(h: &Harness<'_, MarginaliaApp>) -> Vec<ViewportCommand> {
+    h.output()
+        .viewport_output
+        .get(&ViewportId::ROOT)
+        .map(|v| v.commands.clone())
+        .unwrap_or_default()
+}
+
+/// Selects a phrase with a curly apostrophe and tags it with key 1.
+fn tag_phrase(h: &mut Harness<'_, MarginaliaApp>, phrase: &str) -> AnnotationId {
+    let before = h.state().project().clone();
+    let range = range_of(&before, phrase);
+    h.state_mut().text_view_mut().set_selection(range);
+    h.run();
+    h.key_press(Key::Num1);
+    h.run();
+    let new = new_annotation_ids(&before, h.state().project());
+    assert_eq!(new.len(), 1, "exactly one annotation is created");
+    new[0].clone()
+}
+
+#[test]
+fn key_1_tags_the_selection_and_undo_redo_work() {
+    let p = sample_project();
+    let mut h = harness(p.clone());
+    h.run();
+    let phrase = "What’s behind the moves, and what can be done about them?";
+    let range = range_of(&p, phrase);
+    let id = tag_phrase(&mut h, phrase);
+
+    let app = h.state();
+    let a = app.project().annotation(&id).expect("created");
+    assert_eq!(a.range(), range);
+    assert_eq!(a.quote, phrase);
+    assert_eq!(a.tags, vec![tag_with_key(&p, 1)]);
+    assert_eq!(a.annotator, "tester");
+    assert_eq!(app.selected(), Some(&id));
+    assert!(app.history().is_dirty());
+    assert_eq!(app.project().annotations.len(), p.annotations.len() + 1);
+    assert!(app.project().validate().is_empty());
+    let created = a.clone();
+
+    // The new annotation shows in the list.
+    h.get_by_label(&row_label(phrase));
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(h.state().project().annotation(&id).is_none());
+    assert_eq!(h.state().project(), &p);
+    assert!(
+        !h.state().history().is_dirty(),
+        "undo back to the saved state is clean"
+    );
+
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    h.run();
+    assert_eq!(h.state().project().annotation(&id), Some(&created));
+
+    // Ctrl+Y redoes too.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(h.state().project().annotation(&id).is_none());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    h.run();
+    assert_eq!(h.state().project().annotation(&id), Some(&created));
+}
+
+#[test]
+fn digit_toggles_tag_on_selected_annotation_and_delete_removes_it() {
+    let p = sample_project();
+    let mut h = harness(p.clone());
+    h.run();
+    let id = tag_phrase(&mut h, "Russian armed forces have attacked major cities");
+    let two = tag_with_key(&p, 2);
+    h.key_press(Key::Num2);
+    h.run();
+    let a = h.state().project().annotation(&id).expect("still there");
+    assert_eq!(a.tags, vec![tag_with_key(&p, 1), two.clone()]);
+    h.key_press(Key::Num2);
+    h.run();
+    let a = h.state().project().annotation(&id).expect("still there");
+    assert_eq!(a.tags, vec![tag_with_key(&p, 1)]);
+
+    h.key_press(Key::Delete);
+    h.run();
+    assert!(h.state().project().annotation(&id).is_none());
+    assert_eq!(h.state().selected(), None);
+}
+
+#[test]
+fn escape_clears_selection_and_keys_do_not_fire_while_typing() {
+    let p = sample_project();
+    let mut h = harness(p.clone());
+    h.run();
+    h.state_mut()
+        .text_view_mut()
+        .set_selection(range_of(&p, "Russian armed forces"));
+    h.run();
+    h.key_press(Key::Escape);
+    h.run();
+    assert_eq!(h.state_mut().text_view_mut().selection(), None);
+
+    // Focus the filter box with Ctrl+F and type a digit: it filters, it does
+    // not tag.
+    h.state_mut()
+        .text_view_mut()
+        .set_selection(range_of(&p, "Russian armed forces"));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run();
+    h.event(egui::Event::Key {
+        key: Key::Num1,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: Modifiers::NONE,
+    });
+    h.event(egui::Event::Text("1".into()));
+    h.run();
+    assert_eq!(h.state().project(), &p, "no annotation while typing");
+    assert!(h.state_mut().text_view_mut().selection().is_some());
+}
+
+#[test]
+fn clicking_a_row_selects_it_and_the_inspector_shows_the_quote() {
+    let p = sample_project();
+    let doc = p.documents[0].id.clone();
+    let a = p
+        .annotations_of(&doc)
+        .filter(|a| p.relations_of(&a.id).next().is_none())
+        .nth(1)
+        .expect("an unlinked annotation")
+        .clone();
+    let mut h = harness(p);
+    h.run();
+    assert!(
+        h.query_by_label(&a.quote).is_none(),
+        "nothing inspected yet"
+    );
+    h.get_by_label(&row_label(&a.quote)).click();
+    h.run();
+    assert_eq!(h.state().selected(), Some(&a.id));
+    h.get_by_label(&a.quote);
+    h.get_by_label("Delete");
+}
+
+#[test]
+fn editing_the_note_is_one_edit_that_undo_reverts() {
+    let p = sample_project();
+    let a = p
+        .annotations
+        .iter()
+        .find(|a| a.note.is_empty())
+        .expect("an annotation without a note")
+        .clone();
+    let mut h = harness(p.clone());
+    h.state_mut().select_annotation(Some(a.id.clone()));
+    h.run();
+    let note = h.get_by_label("Note");
+    note.focus();
+    h.run();
+    h.get_by_label("Note")
+        .type_text("Needs a source — Миллер, café");
+    h.run();
+    // Still a draft while typing.
+    assert_eq!(
+        h.state()
+            .project()
+            .annotation(&a.id)
+            .map(|x| x.note.as_str()),
+        Some("")
+    );
+    // Leave the field: the note is committed as one edit.
+    h.key_press(Key::Escape);
+    h.run();
+    let after = h
+        .state()
+        .project()
+        .annotation(&a.id)
+        .expect("exists")
+        .clone();
+    assert_eq!(after.note, "Needs a source — Миллер, café");
+    assert_eq!(h.state().history().undo_label(), Some("edit annotation"));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(h.state().project(), &p);
+}
+
+#[test]
+fn codebook_add_rename_delete_with_reassign_and_undo() {
+    let p = sample_project();
+    let mut h = harness(p.clone());
+    h.run();
+    h.get_by_label("+ Add tag").click();
+    h.run();
+    let added = h.state().project().codebook.tags.len();
+    assert_eq!(added, p.codebook.tags.len() + 1);
+    let new_tag = h.state().project().codebook.tags[added - 1].clone();
+    assert_eq!(new_tag.name, "New tag");
+    // The name field has focus: replace the name and press Enter.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.event(egui::Event::Text("Hedge".into()));
+    h.key_press(Key::Enter);
+    h.run();
+    let renamed = h
+        .state()
+        .project()
+        .codebook
+        .get(&new_tag.id)
+        .expect("tag")
+        .clone();
+    assert_eq!(renamed.name, "Hedge");
+    assert_eq!(h.state().history().undo_label(), Some("edit tag Hedge"));
+
+    // Delete a used tag, reassigning its annotations.
+    let before = h.state().project().clone();
+    let victim = before
+        .codebook
+        .by_name("Prediction")
+        .expect("sample tag")
+        .clone();
+    let target = before
+        .codebook
+        .by_name("Evidence")
+        .expect("sample tag")
+        .clone();
+    let users: Vec<_> = before
+        .annotations
+        .iter()
+        .filter(|a| a.tags.contains(&victim.id))
+        .map(|a| a.id.clone())
+        .collect();
+    assert!(!users.is_empty());
+    h.get_by_label("Prediction").click();
+    h.run();
+    h.get_by_label("Delete tag…").click();
+    h.run();
+    assert!(h.state().modal_open());
+    h.get_by_label("Reassign to").click();
+    h.run();
+    h.get_by_label("Tag to reassign to").click();
+    h.run();
+    h.get_by_label_contains("Evidence (").click();
+    h.run();
+    h.get_by_label("Delete tag").click();
+    h.run();
+    let after = h.state().project();
+    assert!(after.codebook.get(&victim.id).is_none());
+    for id in &users {
+        let a = after.annotation(id).expect("annotation kept");
+        assert!(a.tags.contains(&target.id));
+        assert!(!a.tags.contains(&victim.id));
+    }
+    assert!(after.validate().is_empty());
+    assert!(!h.state().modal_open());
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(h.state().project(), &before);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(h.state().project(), &p);
+}
+
+#[test]
+fn closing_with_unsaved_changes_asks_first() {
+    let p = sample_project();
+    let mut h = harness(p);
+    h.run();
+    tag_phrase(&mut h, "Russian armed forces");
+    h.input_mut()
+        .viewports
+        .entry(ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(ViewportEvent::Close);
+    h.step();
+    assert!(commands(&h).contains(&ViewportCommand::CancelClose));
+    h.run();
+    assert!(h.state().modal_open());
+    h.get_by_label("Unsaved changes");
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert!(!h.state().modal_open());
+
+    h.input_mut()
+        .viewports
+        .entry(ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(ViewportEvent::Close);
+    h.run();
+    h.get_by_label("Discard").click();
+    h.step();
+    assert!(commands(&h).contains(&ViewportCommand::Close));
+}
+
+#[test]
+fn closing_a_clean_project_does_not_ask() {
+    let mut h = harness(sample_project());
+    h.run();
+    h.input_mut()
+        .viewports
+        .entry(ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(ViewportEvent::Close);
+    h.step();
+    assert!(!commands(&h).contains(&ViewportCommand::CancelClose));
+    assert!(!h.state().modal_open());
+}
+
+#[test]
+fn save_through_dialog_round_trips_and_detects_changes_on_disk() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("saved.ron");
+    let dialogs = FakeDialogs::new();
+    dialogs.push_save_project(&path);
+    let mut h = harness_with(sample_project(), None, &dialogs);
+    h.run();
+    tag_phrase(&mut h, "Russian armed forces");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    assert_eq!(dialogs.asked().len(), 1);
+    let loaded = project_file::load(&path).expect("saved file loads");
+    assert_eq!(&loaded.project, h.state().project());
+    assert!(!h.state().history().is_dirty());
+    assert_eq!(h.state().path(), Some(path.as_path()));
+    assert!(h.state().prefs().recent.contains(&path));
+    h.get_by_label("Saved");
+
+    // Saving again goes to the same file without asking.
+    h.key_press(Key::Num2);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    assert_eq!(dialogs.asked().len(), 1);
+    assert_eq!(
+        &project_file::load(&path).expect("loads").project,
+        h.state().project()
+    );
+
+    // Another program changes the file: saving asks before overwriting.
+    std::fs::write(&path, "changed elsewhere").expect("write");
+    h.key_press(Key::Num2);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    assert!(h.state().modal_open());
+    h.get_by_label("The file changed on disk");
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("read"),
+        "changed elsewhere"
+    );
+    h.get_by_label("Overwrite").click();
+    h.run();
+    assert_eq!(
+        &project_file::load(&path).expect("loads").project,
+        h.state().project()
+    );
+    assert!(!h.state().history().is_dirty());
+}
+
+#[test]
+fn a_broken_file_shows_the_error_and_keeps_the_project() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("broken.ron");
+    std::fs::write(
+        &path,
+        "Project(\n  format: 1,\n  name: \"x\",\n  codebook: oops\n)",
+    )
+    .expect("write");
+    let expected = project_file::load(&path).expect_err("broken").to_string();
+    let dialogs = FakeDialogs::new();
+    dialogs.push_open_project(&path);
+    let p = sample_project();
+    let mut h = harness_with(p.clone(), None, &dialogs);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    h.run();
+    assert_eq!(dialogs.asked(), vec!["open_project".to_string()]);
+    assert!(h.state().modal_open());
+    h.get_by_label("Could not open the project");
+    h.get_by_label(&expected);
+    assert_eq!(h.state().project(), &p);
+    h.get_by_label("OK").click();
+    h.run();
+    assert!(!h.state().modal_open());
+    assert_eq!(h.state().project(), &p);
+}
+
+#[test]
+fn import_text_adds_a_document_as_one_undo_step() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("notes.md");
+    std::fs::write(&path, "\u{feff}Второй текст\r\nwith café and ñ\r\n").expect("write");
+    let dialogs = FakeDialogs::new();
+    dialogs.push_open_text(&path);
+    let p = sample_project();
+    let mut h = harness_with(p.clone(), None, &dialogs);
+    h.run();
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label_contains("Import text").click();
+    h.run();
+    let app = h.state();
+    assert_eq!(app.project().documents.len(), 2);
+    let doc = &app.project().documents[1];
+    assert_eq!(doc.text, "Второй текст\nwith café and ñ\n");
+    assert_eq!(app.current_doc(), Some(&doc.id));
+    // Two documents: the list shows both titles.
+    h.get_by_label("notes");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(h.state().project(), &p);
+    assert_eq!(h.state().current_doc(), Some(&p.documents[0].id));
+}
+
+#[test]
+fn title_shows_the_dirty_marker() {
+    let mut h = harness(sample_project());
+    h.run();
+    assert!(!h.state().title().contains('●'));
+    tag_phrase(&mut h, "Russian armed forces");
+    assert!(h.state().title().ends_with(" ●"));
+    let _ = By::new();
+}
