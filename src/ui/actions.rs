@@ -15,7 +15,7 @@ pub enum Action {
     /// Run a named command (menus, buttons).
     Command(Command),
     /// Apply an edit as one undo step.
-    Edit(Edit),
+    Edit(Box<Edit>),
     /// Select an annotation (or none) without scrolling the article.
     Select(Option<AnnotationId>),
     /// Select an annotation and scroll the article to it.
@@ -33,6 +33,13 @@ pub enum Action {
     ClearRecent,
     /// Show a message in the status bar.
     Status(String),
+}
+
+impl Action {
+    /// An [`Action::Edit`].
+    pub fn edit(edit: Edit) -> Self {
+        Action::Edit(Box::new(edit))
+    }
 }
 
 /// The read-only state panels draw from.

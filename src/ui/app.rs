@@ -385,7 +385,7 @@ impl MarginaliaApp {
             match action {
                 Action::Command(c) => self.run_command(ctx, c),
                 Action::Edit(e) => {
-                    self.apply_edit(e);
+                    self.apply_edit(*e);
                 }
                 Action::Select(id) => self.select(id),
                 Action::Reveal(id) => self.reveal(id),

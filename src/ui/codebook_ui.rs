@@ -114,7 +114,7 @@ impl CodebookPanel {
                     self.selected = Some(tag.id.clone());
                     self.rename = Some((tag.id.clone(), tag.name.clone()));
                     self.rename_focus = true;
-                    actions.push(Action::Edit(Edit::InsertTag {
+                    actions.push(Action::edit(Edit::InsertTag {
                         index: p.codebook.tags.len(),
                         tag,
                     }));
@@ -178,7 +178,7 @@ impl CodebookPanel {
                 if *c != tag.color.0 {
                     let mut t = tag.clone();
                     t.color = Color(*c);
-                    actions.push(Action::Edit(Edit::UpdateTag(t)));
+                    actions.push(Action::edit(Edit::UpdateTag(t)));
                 }
                 self.color_draft = None;
             }
@@ -211,7 +211,7 @@ impl CodebookPanel {
                     if !name.is_empty() && name != tag.name {
                         let mut t = tag.clone();
                         t.name = name;
-                        actions.push(Action::Edit(Edit::UpdateTag(t)));
+                        actions.push(Action::edit(Edit::UpdateTag(t)));
                     }
                 }
                 if cancel {
@@ -277,7 +277,7 @@ impl CodebookPanel {
                 if desc != tag.description {
                     let mut t = tag.clone();
                     t.description = desc;
-                    actions.push(Action::Edit(Edit::UpdateTag(t)));
+                    actions.push(Action::edit(Edit::UpdateTag(t)));
                 }
                 self.description = None;
             }
@@ -312,7 +312,7 @@ impl CodebookPanel {
                 if new_parent != tag.parent {
                     let mut t = tag.clone();
                     t.parent = new_parent;
-                    actions.push(Action::Edit(Edit::UpdateTag(t)));
+                    actions.push(Action::edit(Edit::UpdateTag(t)));
                 }
                 ui.end_row();
 
@@ -347,7 +347,7 @@ impl CodebookPanel {
                     let mut t = tag.clone();
                     t.key = key;
                     edits.push(Edit::UpdateTag(t));
-                    actions.push(Action::Edit(Edit::batch(
+                    actions.push(Action::edit(Edit::batch(
                         format!("set hotkey of {}", tag.name),
                         edits,
                     )));
@@ -375,7 +375,7 @@ impl CodebookPanel {
                     .clicked()
                     && let Some(&j) = prev
                 {
-                    actions.push(Action::Edit(Edit::MoveTag {
+                    actions.push(Action::edit(Edit::MoveTag {
                         id: tag.id.clone(),
                         index: j,
                     }));
@@ -386,7 +386,7 @@ impl CodebookPanel {
                     .clicked()
                     && let Some(&j) = next
                 {
-                    actions.push(Action::Edit(Edit::MoveTag {
+                    actions.push(Action::edit(Edit::MoveTag {
                         id: tag.id.clone(),
                         index: j,
                     }));
@@ -500,7 +500,7 @@ impl CodebookPanel {
         }
         if let Some(confirmed) = done {
             if confirmed {
-                actions.push(Action::Edit(delete_tag_edit(
+                actions.push(Action::edit(delete_tag_edit(
                     p,
                     &tag.id,
                     state.choice,

@@ -17,7 +17,7 @@ fn update(a: &Annotation, change: impl FnOnce(&mut Annotation)) -> Action {
     let mut b = a.clone();
     change(&mut b);
     b.modified = Timestamp::now();
-    Action::Edit(Edit::UpdateAnnotation(b))
+    Action::edit(Edit::UpdateAnnotation(b))
 }
 
 impl Inspector {
@@ -183,7 +183,7 @@ impl Inspector {
                 .on_hover_text("Delete this annotation and its links (Delete)")
                 .clicked()
             {
-                actions.push(Action::Edit(Edit::delete_annotation(p, &a.id)));
+                actions.push(Action::edit(Edit::delete_annotation(p, &a.id)));
             }
         });
         ui.add_space(6.0);

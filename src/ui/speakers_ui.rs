@@ -40,7 +40,7 @@ impl SpeakersPanel {
                     let s = Speaker::new(format!("Speaker {}", p.speakers.len() + 1));
                     self.selected = Some(s.id.clone());
                     self.draft = Draft::default();
-                    actions.push(Action::Edit(Edit::InsertSpeaker {
+                    actions.push(Action::edit(Edit::InsertSpeaker {
                         index: p.speakers.len(),
                         speaker: s,
                     }));
@@ -111,7 +111,7 @@ impl SpeakersPanel {
                     self.draft.name = sp.name.clone();
                     actions.push(Action::Status("A speaker needs a name".into()));
                 } else if s != sp {
-                    actions.push(Action::Edit(Edit::UpdateSpeaker(s)));
+                    actions.push(Action::edit(Edit::UpdateSpeaker(s)));
                 }
             }
             if ui
@@ -119,7 +119,7 @@ impl SpeakersPanel {
                 .on_hover_text("Removes the speaker from its annotations and turns too")
                 .clicked()
             {
-                actions.push(Action::Edit(Edit::delete_speaker(p, &sp.id)));
+                actions.push(Action::edit(Edit::delete_speaker(p, &sp.id)));
                 self.selected = None;
             }
         });
