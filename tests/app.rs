@@ -480,3 +480,75 @@ fn title_shows_the_dirty_marker() {
     assert!(h.state().title().ends_with(" ●"));
     let _ = By::new();
 }
+
+#[test]
+fn enter_focuses_the_note_of_the_selected_annotation() {
+    let p = sample_project();
+    let a = p
+        .annotations
+        .iter()
+        .find(|a| a.note.is_empty())
+        .expect("an annotation without a note")
+        .clone();
+    let mut h = harness(p);
+    h.state_mut().select_annotation(Some(a.id.clone()));
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    h.event(egui::Event::Text("typed after Enter".into()));
+    h.run();
+    h.key_press(Key::Escape);
+    h.run();
+    let note = &h.state().project().annotation(&a.id).expect("exists").note;
+    assert_eq!(note, "typed after Enter");
+}
+
+#[test]
+fn fifty_thousand_annotations_draw_only_visible_rows() {
+    use marginalia::model::{Annotation, DocId, Document, Timestamp};
+    let line = "Миллер says “sanctions — work”; café noir.\n";
+    let text: String = line.repeat(300);
+    let chars: Vec<char> = text.chars().collect();
+    let doc = Document::import(DocId::new("doc-big"), "Big", None, &text);
+    let mut p = sample_project();
+    p.documents = vec![doc];
+    p.turns.clear();
+    p.relations.clear();
+    let tag = tag_with_key(&p, 1);
+    let n = 50_000;
+    p.annotations = (0..n)
+        .map(|i| {
+            let start = (i * 7) % (chars.len() - 30);
+            let end = start + 1 + i % 25;
+            let now = Timestamp("2026-11-27T09:00:00Z".into());
+            Annotation {
+                id: AnnotationId::new(format!("ann-{i:06}")),
+                doc: DocId::new("doc-big"),
+                start,
+                end,
+                quote: chars[start..end].iter().collect(),
+                prefix: String::new(),
+                suffix: String::new(),
+                tags: vec![tag.clone()],
+                speaker: None,
+                note: String::new(),
+                annotator: "bulk".into(),
+                created: now.clone(),
+                modified: now,
+            }
+        })
+        .collect();
+    p.sort_annotations();
+    let first = p.annotations[0].clone();
+    let mut h = harness(p);
+    h.run();
+    let rows = h.get_all_by_role(egui::Role::ListBoxOption).count();
+    assert!(rows > 5 && rows < 200, "{rows} rows drawn");
+    h.get_by_label_contains(&format!("{n} annotations here"));
+    h.get_all_by_label(&row_label(&first.quote))
+        .next()
+        .expect("first row shown")
+        .click();
+    h.run();
+    assert!(h.state().selected().is_some());
+}

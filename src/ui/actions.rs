@@ -5,7 +5,8 @@
 //! through `History` (so undo, redo and the dirty flag cover everything).
 
 use super::commands::Command;
-use crate::model::{AnnotationId, DocId, Edit, Project, TagId};
+use crate::model::{AnnotationId, DocId, Edit, Project, SpeakerId, TagId};
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -55,6 +56,58 @@ pub struct ViewCtx<'a> {
     pub selected: Option<&'a AnnotationId>,
     /// The text selected in the article, in chars.
     pub text_selection: Option<&'a Range<usize>>,
+    /// Annotation counts, computed once per revision.
+    pub counts: &'a Counts,
+}
+
+/// How many annotations each document, speaker and tag has. Rebuilt only
+/// when the project revision changes, so panels never count per frame.
+#[derive(Clone, Debug, Default)]
+pub struct Counts {
+    revision: Option<u64>,
+    /// Annotations per document.
+    pub per_doc: HashMap<DocId, usize>,
+    /// Annotations per speaker.
+    pub per_speaker: HashMap<SpeakerId, usize>,
+    /// Annotations per tag.
+    pub per_tag: HashMap<TagId, usize>,
+}
+
+impl Counts {
+    /// Recounts if `revision` differs from the last count.
+    pub fn refresh(&mut self, project: &Project, revision: u64) {
+        if self.revision == Some(revision) {
+            return;
+        }
+        *self = Counts {
+            revision: Some(revision),
+            ..Counts::default()
+        };
+        for a in &project.annotations {
+            *self.per_doc.entry(a.doc.clone()).or_default() += 1;
+            if let Some(s) = &a.speaker {
+                *self.per_speaker.entry(s.clone()).or_default() += 1;
+            }
+            for t in &a.tags {
+                *self.per_tag.entry(t.clone()).or_default() += 1;
+            }
+        }
+    }
+
+    /// Annotations in a document.
+    pub fn doc(&self, id: &DocId) -> usize {
+        self.per_doc.get(id).copied().unwrap_or(0)
+    }
+
+    /// Annotations naming a speaker.
+    pub fn speaker(&self, id: &SpeakerId) -> usize {
+        self.per_speaker.get(id).copied().unwrap_or(0)
+    }
+
+    /// Annotations carrying a tag.
+    pub fn tag(&self, id: &TagId) -> usize {
+        self.per_tag.get(id).copied().unwrap_or(0)
+    }
 }
 
 /// An egui colour for a model colour.

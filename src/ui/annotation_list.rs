@@ -71,6 +71,8 @@ pub struct AnnotationList {
     visible_key: Option<(Key, String, Option<TagId>)>,
     scroll_to: Option<AnnotationId>,
     focus_filter: bool,
+    /// Rows (indices into `visible`) fully shown last frame.
+    shown: std::ops::Range<usize>,
 }
 
 impl AnnotationList {
@@ -241,12 +243,14 @@ impl AnnotationList {
                 .visible
                 .iter()
                 .position(|&i| self.rows.get(i).is_some_and(|r| r.id == id))
+            && !(self.shown.start < k && k + 1 < self.shown.end)
         {
             let y = k as f32 * (ROW_HEIGHT + spacing);
             let h = ui.available_height();
             area = area.vertical_scroll_offset((y - h / 3.0).max(0.0));
         }
         area.show_rows(ui, ROW_HEIGHT, self.visible.len(), |ui, range| {
+            self.shown = range.clone();
             for k in range {
                 let Some(row) = self.visible.get(k).and_then(|&i| self.rows.get(i)) else {
                     continue;

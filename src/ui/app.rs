@@ -3,7 +3,7 @@
 //! applied after the frame in [`MarginaliaApp::process`], the one place
 //! where the project changes (through [`History::apply`]).
 
-use super::actions::{Action, ViewCtx};
+use super::actions::{Action, Counts, ViewCtx};
 use super::annotation_list::AnnotationList;
 use super::codebook_ui::CodebookPanel;
 use super::commands::Command;
@@ -52,6 +52,7 @@ pub struct MarginaliaApp {
     pub(super) show_prefs: bool,
     pub(super) show_about: bool,
     pub(super) close_confirmed: bool,
+    counts: Counts,
     last_title: String,
 }
 
@@ -86,6 +87,7 @@ impl MarginaliaApp {
             show_prefs: false,
             show_about: false,
             close_confirmed: false,
+            counts: Counts::default(),
             last_title: String::new(),
         };
         if let Some(p) = app.path.clone() {
@@ -184,6 +186,7 @@ impl MarginaliaApp {
         self.doc = project.documents.first().map(|d| d.id.clone());
         self.project = project;
         self.history = History::new_saved();
+        self.counts = Counts::default();
         self.selected = None;
         self.text_view = TextView::new();
         self.codebook = CodebookPanel::default();
@@ -415,7 +418,9 @@ impl MarginaliaApp {
 
     fn draw_panels(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
         let selection = self.text_view.selection();
+        self.counts.refresh(&self.project, self.history.revision());
         let view = ViewCtx {
+            counts: &self.counts,
             project: &self.project,
             revision: self.history.revision(),
             doc: self.doc.as_ref(),
@@ -458,16 +463,14 @@ impl MarginaliaApp {
                 .size_range(240.0..=600.0)
                 .show(ui, |ui| {
                     let h = ui.available_height();
-                    egui::Panel::bottom("inspector_panel")
-                        .resizable(true)
-                        .default_size(h * 0.55)
-                        .size_range(120.0..=h * 0.85)
-                        .show(ui, |ui| {
-                            self.inspector.ui(ui, &view, actions);
-                        });
-                    egui::CentralPanel::default().show(ui, |ui| {
+                    let w = ui.available_width();
+                    let list_h = (h * 0.42).max(160.0).min(h - 120.0).max(0.0);
+                    ui.allocate_ui(egui::vec2(w, list_h), |ui| {
+                        ui.set_min_height(list_h);
                         self.list.ui(ui, &view, actions);
                     });
+                    ui.separator();
+                    self.inspector.ui(ui, &view, actions);
                 });
         }
         egui::CentralPanel::default().show(ui, |ui| {

@@ -36,7 +36,6 @@ pub struct CodebookPanel {
     color_draft: Option<(TagId, [u8; 3])>,
     description: Option<(TagId, String)>,
     delete: Option<DeleteState>,
-    counts: Option<(u64, HashMap<TagId, usize>)>,
 }
 
 /// The edit for deleting `id`, handling its annotations as `choice` says.
@@ -79,26 +78,6 @@ impl CodebookPanel {
         self.delete.is_some()
     }
 
-    fn refresh_counts(&mut self, view: &ViewCtx<'_>) -> HashMap<TagId, usize> {
-        let stale = self
-            .counts
-            .as_ref()
-            .is_none_or(|(r, _)| *r != view.revision);
-        if stale {
-            let mut m: HashMap<TagId, usize> = HashMap::new();
-            for a in &view.project.annotations {
-                for t in &a.tags {
-                    *m.entry(t.clone()).or_default() += 1;
-                }
-            }
-            self.counts = Some((view.revision, m));
-        }
-        self.counts
-            .as_ref()
-            .map(|(_, m)| m.clone())
-            .unwrap_or_default()
-    }
-
     /// Draws the panel.
     pub fn ui(&mut self, ui: &mut egui::Ui, view: &ViewCtx<'_>, actions: &mut Vec<Action>) {
         let p = view.project;
@@ -124,7 +103,7 @@ impl CodebookPanel {
         if p.codebook.tags.is_empty() {
             ui.label(egui::RichText::new("No tags yet: add one to start coding").weak());
         }
-        let counts = self.refresh_counts(view);
+        let counts = &view.counts.per_tag;
         for (tag, depth) in p.codebook.tree_order() {
             self.tag_row(
                 ui,
@@ -141,7 +120,7 @@ impl CodebookPanel {
                 None => self.selected = None,
             }
         }
-        self.delete_modal(ui.ctx(), p, &counts, actions);
+        self.delete_modal(ui.ctx(), p, counts, actions);
     }
 
     fn tag_row(

@@ -17,7 +17,7 @@ impl DocumentsPanel {
         ui.heading("Documents");
         for d in docs {
             let current = view.doc == Some(&d.id);
-            let count = view.project.annotations_of(&d.id).count();
+            let count = view.counts.doc(&d.id);
             let r = ui
                 .selectable_label(current, d.title.clone())
                 .on_hover_text(format!(

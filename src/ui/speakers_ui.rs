@@ -52,11 +52,7 @@ impl SpeakersPanel {
         }
         for s in &p.speakers {
             let sel = self.selected.as_ref() == Some(&s.id);
-            let count = p
-                .annotations
-                .iter()
-                .filter(|a| a.speaker.as_ref() == Some(&s.id))
-                .count();
+            let count = view.counts.speaker(&s.id);
             let r = ui
                 .selectable_label(sel, format!("{}  ({count})", s.name))
                 .on_hover_text(if s.role.is_empty() { "—" } else { &s.role });

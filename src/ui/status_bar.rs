@@ -30,10 +30,7 @@ pub fn status_bar(
             None => ui.label(egui::RichText::new("No text selected").weak()),
         };
         ui.separator();
-        let in_doc = view
-            .doc
-            .map(|d| view.project.annotations_of(d).count())
-            .unwrap_or(0);
+        let in_doc = view.doc.map(|d| view.counts.doc(d)).unwrap_or(0);
         ui.label(format!(
             "{in_doc} annotations here · {} in project · {} tags",
             view.project.annotations.len(),
