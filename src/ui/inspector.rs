@@ -217,7 +217,7 @@ impl Inspector {
                     .annotation(other)
                     .map(|o| super::annotation_list::row_label(&o.quote))
                     .unwrap_or_else(|| other.to_string());
-                ui.horizontal(|ui| {
+                ui.horizontal_wrapped(|ui| {
                     ui.label(egui::RichText::new(format!("{} {arrow}", r.kind)).strong());
                     if ui
                         .link(quote)
