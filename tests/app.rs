@@ -552,3 +552,128 @@ fn fifty_thousand_annotations_draw_only_visible_rows() {
     h.run();
     assert!(h.state().selected().is_some());
 }
+
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+fn drop_file(h: &mut Harness<'_, MarginaliaApp>, path: &std::path::Path) {
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(path.to_path_buf())));
+    h.run();
+}
+
+#[test]
+fn dropping_a_text_imports_it_and_dropping_a_project_asks_to_save_first() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = dir.path().join("dropped.txt");
+    std::fs::write(&text, "Toft: “Putin is invading” — NBSP\u{a0}here.\n").expect("write");
+    let other = dir.path().join("other.ron");
+    let mut other_project = Project::new("Other project");
+    other_project.documents = sample_project().documents;
+    project_file::save_over(&other, &other_project).expect("save");
+
+    let p = sample_project();
+    let mut h = harness(p.clone());
+    h.run();
+    drop_file(&mut h, &text);
+    assert_eq!(h.state().project().documents.len(), 2);
+    assert_eq!(h.state().project().documents[1].title, "dropped");
+    assert!(h.state().history().is_dirty());
+
+    // Dirty: dropping a project asks first; Discard opens it.
+    drop_file(&mut h, &other);
+    assert!(h.state().modal_open());
+    assert_eq!(h.state().project().documents.len(), 2);
+    h.get_by_label("Discard").click();
+    h.run();
+    assert_eq!(h.state().project(), &other_project);
+    assert_eq!(h.state().path(), Some(other.as_path()));
+    assert!(!h.state().history().is_dirty());
+}
+
+#[test]
+fn speakers_add_rename_with_aliases_and_delete() {
+    let p = sample_project();
+    let mut h = harness(p.clone());
+    h.run();
+    h.get_by_label("+ Add").click();
+    h.run();
+    let added = h
+        .state()
+        .project()
+        .speakers
+        .last()
+        .expect("speaker")
+        .clone();
+    assert_eq!(h.state().project().speakers.len(), p.speakers.len() + 1);
+    h.get_by_label("Aliases").focus();
+    h.run();
+    h.get_by_label("Aliases").type_text("Смирнов,  Dr. S ,");
+    h.key_press(Key::Enter);
+    h.run();
+    let s = h
+        .state()
+        .project()
+        .speaker(&added.id)
+        .expect("speaker")
+        .clone();
+    assert_eq!(s.aliases, vec!["Смирнов".to_string(), "Dr. S".to_string()]);
+    h.get_by_label("Delete speaker").click();
+    h.run();
+    assert!(h.state().project().speaker(&added.id).is_none());
+    for _ in 0..3 {
+        h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    }
+    h.run();
+    assert_eq!(h.state().project(), &p);
+}
+
+#[derive(Default)]
+struct MemStorage(std::collections::HashMap<String, String>);
+
+impl eframe::Storage for MemStorage {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.into(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
+
+#[test]
+fn preferences_and_recent_projects_persist_but_not_the_project() {
+    use eframe::App as _;
+    use marginalia::ui::prefs::Prefs;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("p.ron");
+    project_file::save_over(&path, &sample_project()).expect("save");
+    let mut app = MarginaliaApp::new(
+        sample_project(),
+        Some(path.clone()),
+        Box::new(FakeDialogs::new()),
+    );
+    app.prefs_mut().annotator = "Ада".into();
+    let mut storage = MemStorage::default();
+    app.save(&mut storage);
+    let prefs = Prefs::load(Some(&storage));
+    assert_eq!(prefs.annotator, "Ада");
+    assert_eq!(prefs.recent, vec![path]);
+    assert!(
+        storage.0.values().all(|v| !v.contains("Putin")),
+        "the project is never stored"
+    );
+}

@@ -115,9 +115,9 @@ impl CodebookPanel {
             );
         }
         if let Some(id) = self.selected.clone() {
-            match p.codebook.get(&id) {
-                Some(tag) => self.editor(ui, p, tag, actions),
-                None => self.selected = None,
+            // A tag just added appears after this frame; keep it selected.
+            if let Some(tag) = p.codebook.get(&id) {
+                self.editor(ui, p, tag, actions);
             }
         }
         self.delete_modal(ui.ctx(), p, counts, actions);

@@ -61,7 +61,7 @@ impl SpeakersPanel {
             }
         }
         let Some(sp) = self.selected.as_ref().and_then(|id| p.speaker(id)).cloned() else {
-            self.selected = None;
+            // Not there (yet: a speaker just added appears after this frame).
             return;
         };
         if self.draft.id.as_ref() != Some(&sp.id) {
