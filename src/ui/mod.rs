@@ -127,3 +127,32 @@ pub fn run_window(path: Option<PathBuf>) -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn startup_opens_texts_projects_and_reports_bad_files() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let txt = dir.path().join("interview.txt");
+        std::fs::write(&txt, "Миллер: “NATO” — yes.\r\n").expect("write");
+        let s = startup(Some(txt));
+        assert_eq!(s.project.documents.len(), 1);
+        assert_eq!(s.project.documents[0].text, "Миллер: “NATO” — yes.\n");
+        assert_eq!(s.project.name, "interview");
+        assert!(s.path.is_none() && s.error.is_none());
+
+        let bad = dir.path().join("bad.ron");
+        std::fs::write(&bad, "not a project").expect("write");
+        let s = startup(Some(bad));
+        assert!(s.error.is_some());
+        assert!(s.path.is_none());
+        assert!(s.project.documents.is_empty());
+
+        let s = startup(None);
+        assert!(s.path.is_none(), "the sample opens as an unsaved copy");
+        assert!(!s.project.annotations.is_empty());
+        assert!(s.project.validate().is_empty());
+    }
+}
