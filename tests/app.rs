@@ -677,3 +677,28 @@ fn preferences_and_recent_projects_persist_but_not_the_project() {
         "the project is never stored"
     );
 }
+
+#[test]
+fn a_selection_inside_a_grapheme_is_widened_to_whole_characters() {
+    use marginalia::model::{DocId, Document};
+    let mut p = sample_project();
+    // "e" + combining acute: selecting only the "e" must take the accent too.
+    p.documents = vec![Document::import(
+        DocId::new("doc-accents"),
+        "Accents",
+        None,
+        "Cafe\u{301} noir — Миллер.\n",
+    )];
+    p.annotations.clear();
+    p.relations.clear();
+    p.turns.clear();
+    let mut h = harness(p.clone());
+    h.run();
+    h.state_mut().text_view_mut().set_selection(0..4);
+    h.run();
+    h.key_press(Key::Num1);
+    h.run();
+    let a = &h.state().project().annotations[0];
+    assert_eq!(a.range(), 0..5);
+    assert_eq!(a.quote, "Cafe\u{301}");
+}

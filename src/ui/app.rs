@@ -279,7 +279,7 @@ impl MarginaliaApp {
             let Some(doc) = self.project.document(&doc_id) else {
                 return;
             };
-            let range = text::trim_range(&doc.text, range);
+            let range = text::snap_to_graphemes(&doc.text, text::trim_range(&doc.text, range));
             let Some(mut a) = Annotation::new(
                 doc_id.clone(),
                 &doc.text,
@@ -329,7 +329,7 @@ impl MarginaliaApp {
         let Some(doc) = self.project.document(&a.doc) else {
             return;
         };
-        let range = text::trim_range(&doc.text, range);
+        let range = text::snap_to_graphemes(&doc.text, text::trim_range(&doc.text, range));
         if !a.set_range(&doc.text, range) {
             self.set_status("The selection is empty or outside the text", true);
             return;

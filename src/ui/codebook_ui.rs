@@ -187,7 +187,15 @@ impl CodebookPanel {
                 }
                 if commit && let Some((_, name)) = self.rename.take() {
                     let name = name.trim().to_string();
-                    if !name.is_empty() && name != tag.name {
+                    let taken = p
+                        .codebook
+                        .children(tag.parent.as_ref())
+                        .any(|t| t.id != tag.id && t.name.eq_ignore_ascii_case(&name));
+                    if taken {
+                        actions.push(Action::Status(format!(
+                            "A tag at this level is already named “{name}”"
+                        )));
+                    } else if !name.is_empty() && name != tag.name {
                         let mut t = tag.clone();
                         t.name = name;
                         actions.push(Action::edit(Edit::UpdateTag(t)));
@@ -217,7 +225,6 @@ impl CodebookPanel {
                 }
             });
         });
-        let _ = p;
     }
 
     fn editor(&mut self, ui: &mut egui::Ui, p: &Project, tag: &Tag, actions: &mut Vec<Action>) {
