@@ -43,3 +43,31 @@ fn inspector_with_selected_annotation() {
     h.run();
     h.snapshot_options("inspector_selected", &options());
 }
+
+#[test]
+fn tag_bar_for_a_text_selection() {
+    let p = sample_project();
+    let range = marginalia::io::sample::find_quote(
+        &p.documents[0].text,
+        "Russian armed forces have attacked major cities",
+        0,
+    );
+    let mut h = harness(p);
+    if let Some(r) = range {
+        h.state_mut().text_view_mut().set_selection(r);
+    }
+    h.run();
+    h.snapshot_options("tag_bar_selection", &options());
+}
+
+#[test]
+fn delete_tag_modal() {
+    use egui_kittest::kittest::Queryable;
+    let mut h = harness(sample_project());
+    h.run();
+    h.get_by_label("Prediction").click();
+    h.run();
+    h.get_by_label("Delete tag…").click();
+    h.run();
+    h.snapshot_options("delete_tag_modal", &options());
+}
