@@ -1,0 +1,117 @@
+//! What panels hand back to the app, and the read-only view they draw from.
+//!
+//! Panels never change the project: they read a [`ViewCtx`] and push
+//! [`Action`]s; the app applies them after the frame, in one place that goes
+//! through `History` (so undo, redo and the dirty flag cover everything).
+
+use super::commands::Command;
+use crate::model::{AnnotationId, DocId, Edit, Project, SpeakerId, TagId};
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::PathBuf;
+
+/// Something a panel asks the app to do after the frame.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Run a named command (menus, buttons).
+    Command(Command),
+    /// Apply an edit as one undo step.
+    Edit(Box<Edit>),
+    /// Select an annotation (or none) without scrolling the article.
+    Select(Option<AnnotationId>),
+    /// Select an annotation and scroll the article to it.
+    Reveal(AnnotationId),
+    /// Show another document.
+    SwitchDoc(DocId),
+    /// Apply a tag to the text selection (or toggle it on the selected
+    /// annotation when no text is selected).
+    ApplyTag(TagId),
+    /// Re-anchor an annotation to the current text selection.
+    SetRangeToSelection(AnnotationId),
+    /// Open a project file (Open Recent).
+    OpenPath(PathBuf),
+    /// Forget the recent projects list.
+    ClearRecent,
+    /// Show a message in the status bar.
+    Status(String),
+}
+
+impl Action {
+    /// An [`Action::Edit`].
+    pub fn edit(edit: Edit) -> Self {
+        Action::Edit(Box::new(edit))
+    }
+}
+
+/// The read-only state panels draw from.
+#[derive(Clone, Copy)]
+pub struct ViewCtx<'a> {
+    /// The project.
+    pub project: &'a Project,
+    /// Grows with every change; caches key on it.
+    pub revision: u64,
+    /// The document shown.
+    pub doc: Option<&'a DocId>,
+    /// The selected annotation.
+    pub selected: Option<&'a AnnotationId>,
+    /// The text selected in the article, in chars.
+    pub text_selection: Option<&'a Range<usize>>,
+    /// Annotation counts, computed once per revision.
+    pub counts: &'a Counts,
+}
+
+/// How many annotations each document, speaker and tag has. Rebuilt only
+/// when the project revision changes, so panels never count per frame.
+#[derive(Clone, Debug, Default)]
+pub struct Counts {
+    revision: Option<u64>,
+    /// Annotations per document.
+    pub per_doc: HashMap<DocId, usize>,
+    /// Annotations per speaker.
+    pub per_speaker: HashMap<SpeakerId, usize>,
+    /// Annotations per tag.
+    pub per_tag: HashMap<TagId, usize>,
+}
+
+impl Counts {
+    /// Recounts if `revision` differs from the last count.
+    pub fn refresh(&mut self, project: &Project, revision: u64) {
+        if self.revision == Some(revision) {
+            return;
+        }
+        *self = Counts {
+            revision: Some(revision),
+            ..Counts::default()
+        };
+        for a in &project.annotations {
+            *self.per_doc.entry(a.doc.clone()).or_default() += 1;
+            if let Some(s) = &a.speaker {
+                *self.per_speaker.entry(s.clone()).or_default() += 1;
+            }
+            for t in &a.tags {
+                *self.per_tag.entry(t.clone()).or_default() += 1;
+            }
+        }
+    }
+
+    /// Annotations in a document.
+    pub fn doc(&self, id: &DocId) -> usize {
+        self.per_doc.get(id).copied().unwrap_or(0)
+    }
+
+    /// Annotations naming a speaker.
+    pub fn speaker(&self, id: &SpeakerId) -> usize {
+        self.per_speaker.get(id).copied().unwrap_or(0)
+    }
+
+    /// Annotations carrying a tag.
+    pub fn tag(&self, id: &TagId) -> usize {
+        self.per_tag.get(id).copied().unwrap_or(0)
+    }
+}
+
+/// An egui colour for a model colour.
+pub fn color32(c: crate::model::Color) -> egui::Color32 {
+    let [r, g, b] = c.0;
+    egui::Color32::from_rgb(r, g, b)
+}

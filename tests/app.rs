@@ -1,0 +1,704 @@
+//! Behaviour of the real application window, driven through egui_kittest
+//! with fake file dialogs (no GPU, no display).
+
+use egui::{Key, Modifiers, ViewportCommand, ViewportEvent, ViewportId};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{By, Queryable};
+use marginalia::io::project_file;
+use marginalia::io::sample::{find_quote, sample_project};
+use marginalia::model::{AnnotationId, Project, TagId};
+use marginalia::ui::annotation_list::row_label;
+use marginalia::ui::{FakeDialogs, MarginaliaApp};
+use std::ops::Range;
+use std::path::PathBuf;
+
+fn harness_with(
+    project: Project,
+    path: Option<PathBuf>,
+    dialogs: &FakeDialogs,
+) -> Harness<'static, MarginaliaApp> {
+    let dialogs = dialogs.clone();
+    Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_eframe(move |_cc| {
+            let mut app = MarginaliaApp::new(project, path, Box::new(dialogs));
+            app.prefs_mut().annotator = "tester".into();
+            app
+        })
+}
+
+fn harness(project: Project) -> Harness<'static, MarginaliaApp> {
+    harness_with(project, None, &FakeDialogs::new())
+}
+
+/// The char range of `phrase` in the first document.
+fn range_of(p: &Project, phrase: &str) -> Range<usize> {
+    find_quote(&p.documents[0].text, phrase, 0).expect("phrase is in the seed text")
+}
+
+fn tag_with_key(p: &Project, k: u8) -> TagId {
+    p.codebook
+        .by_key(k)
+        .expect("sample tag has hotkey")
+        .id
+        .clone()
+}
+
+fn new_annotation_ids(before: &Project, after: &Project) -> Vec<AnnotationId> {
+    after
+        .annotations
+        .iter()
+        .filter(|a| before.annotation(&a.id).is_none())
+        .map(|a| a.id.clone())
+        .collect()
+}
+
+fn commands(h: &Harness<'_, MarginaliaApp>) -> Vec<ViewportCommand> {
+    h.output()
+        .viewport_output
+        .get(&ViewportId::ROOT)
+        .map(|v| v.commands.clone())
+        .unwrap_or_default()
+}
+
+/// Selects a phrase with a curly apostrophe and tags it with key 1.
+fn tag_phrase(h: &mut Harness<'_, MarginaliaApp>, phrase: &str) -> AnnotationId {
+    let before = h.state().project().clone();
+    let range = range_of(&before, phrase);
+    h.state_mut().text_view_mut().set_selection(range);
+    h.run();
+    h.key_press(Key::Num1);
+    h.run();
+    let new = new_annotation_ids(&before, h.state().project());
+    assert_eq!(new.len(), 1, "exactly one annotation is created");
+    new[0].clone()
+}
+
+#[test]
+fn key_1_tags_the_selection_and_undo_redo_work() {
+    let p = sample_project();
+    let mut h = harness(p.clone());
+    h.run();
+    let phrase = "What’s behind the moves, and what can be done about them?";
+    let range = range_of(&p, phrase);
+    let id = tag_phrase(&mut h, phrase);
+
+    let app = h.state();
+    let a = app.project().annotation(&id).expect("created");
+    assert_eq!(a.range(), range);
+    assert_eq!(a.quote, phrase);
+    assert_eq!(a.tags, vec![tag_with_key(&p, 1)]);
+    assert_eq!(a.annotator, "tester");
+    assert_eq!(app.selected(), Some(&id));
+    assert!(app.history().is_dirty());
+    assert_eq!(app.project().annotations.len(), p.annotations.len() + 1);
+    assert!(app.project().validate().is_empty());
+    let created = a.clone();
+
+    // The new annotation shows in the list.
+    h.get_by_label(&row_label(phrase));
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(h.state().project().annotation(&id).is_none());
+    assert_eq!(h.state().project(), &p);
+    assert!(
+        !h.state().history().is_dirty(),
+        "undo back to the saved state is clean"
+    );
+
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    h.run();
+    assert_eq!(h.state().project().annotation(&id), Some(&created));
+
+    // Ctrl+Y redoes too.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(h.state().project().annotation(&id).is_none());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    h.run();
+    assert_eq!(h.state().project().annotation(&id), Some(&created));
+}
+
+#[test]
+fn digit_toggles_tag_on_selected_annotation_and_delete_removes_it() {
+    let p = sample_project();
+    let mut h = harness(p.clone());
+    h.run();
+    let id = tag_phrase(&mut h, "Russian armed forces have attacked major cities");
+    let two = tag_with_key(&p, 2);
+    h.key_press(Key::Num2);
+    h.run();
+    let a = h.state().project().annotation(&id).expect("still there");
+    assert_eq!(a.tags, vec![tag_with_key(&p, 1), two.clone()]);
+    h.key_press(Key::Num2);
+    h.run();
+    let a = h.state().project().annotation(&id).expect("still there");
+    assert_eq!(a.tags, vec![tag_with_key(&p, 1)]);
+
+    h.key_press(Key::Delete);
+    h.run();
+    assert!(h.state().project().annotation(&id).is_none());
+    assert_eq!(h.state().selected(), None);
+}
+
+#[test]
+fn escape_clears_selection_and_keys_do_not_fire_while_typing() {
+    let p = sample_project();
+    let mut h = harness(p.clone());
+    h.run();
+    h.state_mut()
+        .text_view_mut()
+        .set_selection(range_of(&p, "Russian armed forces"));
+    h.run();
+    h.key_press(Key::Escape);
+    h.run();
+    assert_eq!(h.state_mut().text_view_mut().selection(), None);
+
+    // Focus the filter box with Ctrl+F and type a digit: it filters, it does
+    // not tag.
+    h.state_mut()
+        .text_view_mut()
+        .set_selection(range_of(&p, "Russian armed forces"));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run();
+    h.event(egui::Event::Key {
+        key: Key::Num1,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: Modifiers::NONE,
+    });
+    h.event(egui::Event::Text("1".into()));
+    h.run();
+    assert_eq!(h.state().project(), &p, "no annotation while typing");
+    assert!(h.state_mut().text_view_mut().selection().is_some());
+}
+
+#[test]
+fn clicking_a_row_selects_it_and_the_inspector_shows_the_quote() {
+    let p = sample_project();
+    let doc = p.documents[0].id.clone();
+    let a = p
+        .annotations_of(&doc)
+        .filter(|a| p.relations_of(&a.id).next().is_none())
+        .nth(1)
+        .expect("an unlinked annotation")
+        .clone();
+    let mut h = harness(p);
+    h.run();
+    assert!(
+        h.query_by_label(&a.quote).is_none(),
+        "nothing inspected yet"
+    );
+    h.get_by_label(&row_label(&a.quote)).click();
+    h.run();
+    assert_eq!(h.state().selected(), Some(&a.id));
+    h.get_by_label(&a.quote);
+    h.get_by_label("Delete");
+}
+
+#[test]
+fn editing_the_note_is_one_edit_that_undo_reverts() {
+    let p = sample_project();
+    let a = p
+        .annotations
+        .iter()
+        .find(|a| a.note.is_empty())
+        .expect("an annotation without a note")
+        .clone();
+    let mut h = harness(p.clone());
+    h.state_mut().select_annotation(Some(a.id.clone()));
+    h.run();
+    let note = h.get_by_label("Note");
+    note.focus();
+    h.run();
+    h.get_by_label("Note")
+        .type_text("Needs a source — Миллер, café");
+    h.run();
+    // Still a draft while typing.
+    assert_eq!(
+        h.state()
+            .project()
+            .annotation(&a.id)
+            .map(|x| x.note.as_str()),
+        Some("")
+    );
+    // Leave the field: the note is committed as one edit.
+    h.key_press(Key::Escape);
+    h.run();
+    let after = h
+        .state()
+        .project()
+        .annotation(&a.id)
+        .expect("exists")
+        .clone();
+    assert_eq!(after.note, "Needs a source — Миллер, café");
+    assert_eq!(h.state().history().undo_label(), Some("edit annotation"));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(h.state().project(), &p);
+}
+
+#[test]
+fn codebook_add_rename_delete_with_reassign_and_undo() {
+    let p = sample_project();
+    let mut h = harness(p.clone());
+    h.run();
+    h.get_by_label("+ Add tag").click();
+    h.run();
+    let added = h.state().project().codebook.tags.len();
+    assert_eq!(added, p.codebook.tags.len() + 1);
+    let new_tag = h.state().project().codebook.tags[added - 1].clone();
+    assert_eq!(new_tag.name, "New tag");
+    // The name field has focus: replace the name and press Enter.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.event(egui::Event::Text("Hedge".into()));
+    h.key_press(Key::Enter);
+    h.run();
+    let renamed = h
+        .state()
+        .project()
+        .codebook
+        .get(&new_tag.id)
+        .expect("tag")
+        .clone();
+    assert_eq!(renamed.name, "Hedge");
+    assert_eq!(h.state().history().undo_label(), Some("edit tag Hedge"));
+
+    // Delete a used tag, reassigning its annotations.
+    let before = h.state().project().clone();
+    let victim = before
+        .codebook
+        .by_name("Prediction")
+        .expect("sample tag")
+        .clone();
+    let target = before
+        .codebook
+        .by_name("Evidence")
+        .expect("sample tag")
+        .clone();
+    let users: Vec<_> = before
+        .annotations
+        .iter()
+        .filter(|a| a.tags.contains(&victim.id))
+        .map(|a| a.id.clone())
+        .collect();
+    assert!(!users.is_empty());
+    h.get_by_label("Prediction").click();
+    h.run();
+    h.get_by_label("Delete tag…").click();
+    h.run();
+    assert!(h.state().modal_open());
+    h.get_by_label("Reassign to").click();
+    h.run();
+    h.get_by_label("Tag to reassign to").click();
+    h.run();
+    h.get_by_label_contains("Evidence (").click();
+    h.run();
+    h.get_by_label("Delete tag").click();
+    h.run();
+    let after = h.state().project();
+    assert!(after.codebook.get(&victim.id).is_none());
+    for id in &users {
+        let a = after.annotation(id).expect("annotation kept");
+        assert!(a.tags.contains(&target.id));
+        assert!(!a.tags.contains(&victim.id));
+    }
+    assert!(after.validate().is_empty());
+    assert!(!h.state().modal_open());
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(h.state().project(), &before);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(h.state().project(), &p);
+}
+
+#[test]
+fn closing_with_unsaved_changes_asks_first() {
+    let p = sample_project();
+    let mut h = harness(p);
+    h.run();
+    tag_phrase(&mut h, "Russian armed forces");
+    h.input_mut()
+        .viewports
+        .entry(ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(ViewportEvent::Close);
+    h.step();
+    assert!(commands(&h).contains(&ViewportCommand::CancelClose));
+    h.run();
+    assert!(h.state().modal_open());
+    h.get_by_label("Unsaved changes");
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert!(!h.state().modal_open());
+
+    h.input_mut()
+        .viewports
+        .entry(ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(ViewportEvent::Close);
+    h.run();
+    h.get_by_label("Discard").click();
+    h.step();
+    assert!(commands(&h).contains(&ViewportCommand::Close));
+}
+
+#[test]
+fn closing_a_clean_project_does_not_ask() {
+    let mut h = harness(sample_project());
+    h.run();
+    h.input_mut()
+        .viewports
+        .entry(ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(ViewportEvent::Close);
+    h.step();
+    assert!(!commands(&h).contains(&ViewportCommand::CancelClose));
+    assert!(!h.state().modal_open());
+}
+
+#[test]
+fn save_through_dialog_round_trips_and_detects_changes_on_disk() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("saved.ron");
+    let dialogs = FakeDialogs::new();
+    dialogs.push_save_project(&path);
+    let mut h = harness_with(sample_project(), None, &dialogs);
+    h.run();
+    tag_phrase(&mut h, "Russian armed forces");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    assert_eq!(dialogs.asked().len(), 1);
+    let loaded = project_file::load(&path).expect("saved file loads");
+    assert_eq!(&loaded.project, h.state().project());
+    assert!(!h.state().history().is_dirty());
+    assert_eq!(h.state().path(), Some(path.as_path()));
+    assert!(h.state().prefs().recent.contains(&path));
+    h.get_by_label("Saved");
+
+    // Saving again goes to the same file without asking.
+    h.key_press(Key::Num2);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    assert_eq!(dialogs.asked().len(), 1);
+    assert_eq!(
+        &project_file::load(&path).expect("loads").project,
+        h.state().project()
+    );
+
+    // Another program changes the file: saving asks before overwriting.
+    std::fs::write(&path, "changed elsewhere").expect("write");
+    h.key_press(Key::Num2);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    assert!(h.state().modal_open());
+    h.get_by_label("The file changed on disk");
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("read"),
+        "changed elsewhere"
+    );
+    h.get_by_label("Overwrite").click();
+    h.run();
+    assert_eq!(
+        &project_file::load(&path).expect("loads").project,
+        h.state().project()
+    );
+    assert!(!h.state().history().is_dirty());
+}
+
+#[test]
+fn a_broken_file_shows_the_error_and_keeps_the_project() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("broken.ron");
+    std::fs::write(
+        &path,
+        "Project(\n  format: 1,\n  name: \"x\",\n  codebook: oops\n)",
+    )
+    .expect("write");
+    let expected = project_file::load(&path).expect_err("broken").to_string();
+    let dialogs = FakeDialogs::new();
+    dialogs.push_open_project(&path);
+    let p = sample_project();
+    let mut h = harness_with(p.clone(), None, &dialogs);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    h.run();
+    assert_eq!(dialogs.asked(), vec!["open_project".to_string()]);
+    assert!(h.state().modal_open());
+    h.get_by_label("Could not open the project");
+    h.get_by_label(&expected);
+    assert_eq!(h.state().project(), &p);
+    h.get_by_label("OK").click();
+    h.run();
+    assert!(!h.state().modal_open());
+    assert_eq!(h.state().project(), &p);
+}
+
+#[test]
+fn import_text_adds_a_document_as_one_undo_step() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("notes.md");
+    std::fs::write(&path, "\u{feff}Второй текст\r\nwith café and ñ\r\n").expect("write");
+    let dialogs = FakeDialogs::new();
+    dialogs.push_open_text(&path);
+    let p = sample_project();
+    let mut h = harness_with(p.clone(), None, &dialogs);
+    h.run();
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label_contains("Import text").click();
+    h.run();
+    let app = h.state();
+    assert_eq!(app.project().documents.len(), 2);
+    let doc = &app.project().documents[1];
+    assert_eq!(doc.text, "Второй текст\nwith café and ñ\n");
+    assert_eq!(app.current_doc(), Some(&doc.id));
+    // Two documents: the list shows both titles.
+    h.get_by_label("notes");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(h.state().project(), &p);
+    assert_eq!(h.state().current_doc(), Some(&p.documents[0].id));
+}
+
+#[test]
+fn title_shows_the_dirty_marker() {
+    let mut h = harness(sample_project());
+    h.run();
+    assert!(!h.state().title().contains('●'));
+    tag_phrase(&mut h, "Russian armed forces");
+    assert!(h.state().title().ends_with(" ●"));
+    let _ = By::new();
+}
+
+#[test]
+fn enter_focuses_the_note_of_the_selected_annotation() {
+    let p = sample_project();
+    let a = p
+        .annotations
+        .iter()
+        .find(|a| a.note.is_empty())
+        .expect("an annotation without a note")
+        .clone();
+    let mut h = harness(p);
+    h.state_mut().select_annotation(Some(a.id.clone()));
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    h.event(egui::Event::Text("typed after Enter".into()));
+    h.run();
+    h.key_press(Key::Escape);
+    h.run();
+    let note = &h.state().project().annotation(&a.id).expect("exists").note;
+    assert_eq!(note, "typed after Enter");
+}
+
+#[test]
+fn fifty_thousand_annotations_draw_only_visible_rows() {
+    use marginalia::model::{Annotation, DocId, Document, Timestamp};
+    let line = "Миллер says “sanctions — work”; café noir.\n";
+    let text: String = line.repeat(300);
+    let chars: Vec<char> = text.chars().collect();
+    let doc = Document::import(DocId::new("doc-big"), "Big", None, &text);
+    let mut p = sample_project();
+    p.documents = vec![doc];
+    p.turns.clear();
+    p.relations.clear();
+    let tag = tag_with_key(&p, 1);
+    let n = 50_000;
+    p.annotations = (0..n)
+        .map(|i| {
+            let start = (i * 7) % (chars.len() - 30);
+            let end = start + 1 + i % 25;
+            let now = Timestamp("2026-11-27T09:00:00Z".into());
+            Annotation {
+                id: AnnotationId::new(format!("ann-{i:06}")),
+                doc: DocId::new("doc-big"),
+                start,
+                end,
+                quote: chars[start..end].iter().collect(),
+                prefix: String::new(),
+                suffix: String::new(),
+                tags: vec![tag.clone()],
+                speaker: None,
+                note: String::new(),
+                annotator: "bulk".into(),
+                created: now.clone(),
+                modified: now,
+            }
+        })
+        .collect();
+    p.sort_annotations();
+    let first = p.annotations[0].clone();
+    let mut h = harness(p);
+    h.run();
+    let rows = h.get_all_by_role(egui::Role::ListBoxOption).count();
+    assert!(rows > 5 && rows < 200, "{rows} rows drawn");
+    h.get_by_label_contains(&format!("{n} annotations here"));
+    h.get_all_by_label(&row_label(&first.quote))
+        .next()
+        .expect("first row shown")
+        .click();
+    h.run();
+    assert!(h.state().selected().is_some());
+}
+
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+fn drop_file(h: &mut Harness<'_, MarginaliaApp>, path: &std::path::Path) {
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(path.to_path_buf())));
+    h.run();
+}
+
+#[test]
+fn dropping_a_text_imports_it_and_dropping_a_project_asks_to_save_first() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = dir.path().join("dropped.txt");
+    std::fs::write(&text, "Toft: “Putin is invading” — NBSP\u{a0}here.\n").expect("write");
+    let other = dir.path().join("other.ron");
+    let mut other_project = Project::new("Other project");
+    other_project.documents = sample_project().documents;
+    project_file::save_over(&other, &other_project).expect("save");
+
+    let p = sample_project();
+    let mut h = harness(p.clone());
+    h.run();
+    drop_file(&mut h, &text);
+    assert_eq!(h.state().project().documents.len(), 2);
+    assert_eq!(h.state().project().documents[1].title, "dropped");
+    assert!(h.state().history().is_dirty());
+
+    // Dirty: dropping a project asks first; Discard opens it.
+    drop_file(&mut h, &other);
+    assert!(h.state().modal_open());
+    assert_eq!(h.state().project().documents.len(), 2);
+    h.get_by_label("Discard").click();
+    h.run();
+    assert_eq!(h.state().project(), &other_project);
+    assert_eq!(h.state().path(), Some(other.as_path()));
+    assert!(!h.state().history().is_dirty());
+}
+
+#[test]
+fn speakers_add_rename_with_aliases_and_delete() {
+    let p = sample_project();
+    let mut h = harness(p.clone());
+    h.run();
+    h.get_by_label("+ Add").click();
+    h.run();
+    let added = h
+        .state()
+        .project()
+        .speakers
+        .last()
+        .expect("speaker")
+        .clone();
+    assert_eq!(h.state().project().speakers.len(), p.speakers.len() + 1);
+    h.get_by_label("Aliases").focus();
+    h.run();
+    h.get_by_label("Aliases").type_text("Смирнов,  Dr. S ,");
+    h.key_press(Key::Enter);
+    h.run();
+    let s = h
+        .state()
+        .project()
+        .speaker(&added.id)
+        .expect("speaker")
+        .clone();
+    assert_eq!(s.aliases, vec!["Смирнов".to_string(), "Dr. S".to_string()]);
+    h.get_by_label("Delete speaker").click();
+    h.run();
+    assert!(h.state().project().speaker(&added.id).is_none());
+    for _ in 0..3 {
+        h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    }
+    h.run();
+    assert_eq!(h.state().project(), &p);
+}
+
+#[derive(Default)]
+struct MemStorage(std::collections::HashMap<String, String>);
+
+impl eframe::Storage for MemStorage {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.into(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
+
+#[test]
+fn preferences_and_recent_projects_persist_but_not_the_project() {
+    use eframe::App as _;
+    use marginalia::ui::prefs::Prefs;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("p.ron");
+    project_file::save_over(&path, &sample_project()).expect("save");
+    let mut app = MarginaliaApp::new(
+        sample_project(),
+        Some(path.clone()),
+        Box::new(FakeDialogs::new()),
+    );
+    app.prefs_mut().annotator = "Ада".into();
+    let mut storage = MemStorage::default();
+    app.save(&mut storage);
+    let prefs = Prefs::load(Some(&storage));
+    assert_eq!(prefs.annotator, "Ада");
+    assert_eq!(prefs.recent, vec![path]);
+    assert!(
+        storage.0.values().all(|v| !v.contains("Putin")),
+        "the project is never stored"
+    );
+}
+
+#[test]
+fn a_selection_inside_a_grapheme_is_widened_to_whole_characters() {
+    use marginalia::model::{DocId, Document};
+    let mut p = sample_project();
+    // "e" + combining acute: selecting only the "e" must take the accent too.
+    p.documents = vec![Document::import(
+        DocId::new("doc-accents"),
+        "Accents",
+        None,
+        "Cafe\u{301} noir — Миллер.\n",
+    )];
+    p.annotations.clear();
+    p.relations.clear();
+    p.turns.clear();
+    let mut h = harness(p.clone());
+    h.run();
+    h.state_mut().text_view_mut().set_selection(0..4);
+    h.run();
+    h.key_press(Key::Num1);
+    h.run();
+    let a = &h.state().project().annotations[0];
+    assert_eq!(a.range(), 0..5);
+    assert_eq!(a.quote, "Cafe\u{301}");
+}
