@@ -20,6 +20,8 @@ fn harness_with(
     let dialogs = dialogs.clone();
     Harness::builder()
         .with_size([1400.0, 900.0])
+        // A jump flashes the target for about a second of repaints.
+        .with_max_steps(120)
         .build_eframe(move |_cc| {
             let mut app = MarginaliaApp::new(project, path, Box::new(dialogs));
             app.prefs_mut().annotator = "tester".into();

@@ -7,9 +7,9 @@
 //! document's `normalization`). Files over [`MAX_TEXT_BYTES`] are refused
 //! before they are read.
 //!
-//! The title is the first `# heading` of a Markdown file, else the first
-//! non-empty line if it is short (at most [`MAX_TITLE_CHARS`] chars), else the
-//! file name without its extension.
+//! The title is the first `# heading` of a Markdown file, else the file name
+//! without its extension (the first line of a plain text is as often a photo
+//! caption or a speaker's label as a headline).
 
 use crate::model::{DocId, Document};
 use std::io::Read;
@@ -17,9 +17,6 @@ use std::path::{Path, PathBuf};
 
 /// Largest text file [`import_text_file`] reads: 64 MiB.
 pub const MAX_TEXT_BYTES: u64 = 64 * 1024 * 1024;
-
-/// Longest first line taken as a title.
-pub const MAX_TITLE_CHARS: usize = 100;
 
 /// Why a text file could not be imported.
 #[derive(Debug, thiserror::Error)]
@@ -131,13 +128,7 @@ pub fn guess_title(raw: &str, markdown: bool) -> Option<String> {
             return heading;
         }
     }
-    let first = lines().map(str::trim).find(|l| !l.is_empty())?;
-    let first = if markdown {
-        first.trim_start_matches('#').trim()
-    } else {
-        first
-    };
-    (!first.is_empty() && first.chars().count() <= MAX_TITLE_CHARS).then(|| first.to_string())
+    None
 }
 
 fn read_capped(path: &Path) -> Result<Vec<u8>, ImportError> {
@@ -229,13 +220,11 @@ mod tests {
             guess_title(md, true).as_deref(),
             Some("Что происходит — «итог»")
         );
-        assert_eq!(guess_title(md, false).as_deref(), Some("intro line"));
-        assert_eq!(guess_title("#hashtag\n", true).as_deref(), Some("hashtag"));
-        // Indented four spaces: code, not a heading; the first line stands in.
-        assert_eq!(guess_title("    # code\n", true).as_deref(), Some("code"));
-        let long = "x".repeat(MAX_TITLE_CHARS + 1);
-        assert_eq!(guess_title(&long, false), None);
-        assert_eq!(guess_title("\n \n", false), None);
+        assert_eq!(guess_title(md, false), None, "plain text: the file name");
+        assert_eq!(guess_title("#hashtag\n", true), None, "not a heading");
+        // Indented four spaces: code, not a heading.
+        assert_eq!(guess_title("    # code\n", true), None);
+        assert_eq!(guess_title("\n \n", true), None);
     }
 
     #[test]
@@ -248,7 +237,7 @@ mod tests {
         );
         let d = import_text_file(&p).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(d.text, "Toft: “Yes.”\nMiller — no\u{a0}way\n");
-        assert_eq!(d.title, "Toft: “Yes.”");
+        assert_eq!(d.title, "interview");
         assert_eq!(d.source.as_deref(), Some("interview.txt"));
         assert!(d.normalization.bom_removed);
         assert_eq!(d.normalization.crlf_to_lf, 2);

@@ -72,8 +72,12 @@ impl FileKind {
 
 /// A new project holding one imported text, named after the file.
 pub fn project_from_text(path: &Path) -> Result<Project, String> {
-    let doc = import_text_file(path)?;
-    let mut p = Project::new(doc.title.clone());
+    let doc = import_text_file(path).map_err(|e| e.to_string())?;
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| doc.title.clone());
+    let mut p = Project::new(name);
     p.documents.push(doc);
     Ok(p)
 }
@@ -262,7 +266,7 @@ impl MarginaliaApp {
                     self.set_status(format!("Imported {}", path.display()), false);
                 }
             }
-            Err(message) => self.show_error("Could not import the text", message),
+            Err(message) => self.show_error("Could not import the text", message.to_string()),
         }
     }
 
