@@ -1,0 +1,25 @@
+//! brat (in progress).
+
+use super::{ExportOptions, FormatError, ImportReport};
+use crate::model::{Edit, Project};
+use std::path::Path;
+
+/// Export.
+pub fn export_brat(
+    project: &Project,
+    options: &ExportOptions,
+    out: &Path,
+) -> Result<(), FormatError> {
+    let _ = (project, options, out);
+    Err(FormatError::Unsupported("not yet".into()))
+}
+
+/// Import.
+pub fn import_brat(
+    project: &Project,
+    from: &Path,
+    annotator: &str,
+) -> Result<(Edit, ImportReport), FormatError> {
+    let _ = (project, from, annotator);
+    Err(FormatError::Unsupported("not yet".into()))
+}
