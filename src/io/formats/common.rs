@@ -621,6 +621,11 @@ impl<'p> ImportBuilder<'p> {
         self.ann_keys.get(key).cloned()
     }
 
+    /// Makes `key` another file-side name of annotation `id`.
+    pub fn alias_key(&mut self, key: &str, id: &AnnotationId) {
+        self.ann_keys.insert(key.to_string(), id.clone());
+    }
+
     /// Mutable access to an annotation added in this import.
     pub fn added_mut(&mut self, id: &AnnotationId) -> Option<&mut Annotation> {
         self.annotations.iter_mut().find(|a| &a.id == id)
