@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub mod check;
+pub mod export;
+pub mod import;
 
 /// Command line of the `marginalia` binary.
 #[derive(Debug, Parser)]
@@ -27,12 +29,18 @@ pub struct Cli {
 pub enum Command {
     /// Validate a project and print a summary, or its problems (exit 1).
     Check(check::CheckArgs),
+    /// Write the project (or a filtered part) in an interchange format.
+    Export(export::ExportArgs),
+    /// Read annotations from another tool's format into a project.
+    Import(import::ImportArgs),
 }
 
 /// Runs a subcommand; `None` means "open the window".
 pub fn run(command: Command) -> ExitCode {
     let result = match command {
         Command::Check(a) => check::run(a),
+        Command::Export(a) => export::run(a),
+        Command::Import(a) => import::run(a),
     };
     match result {
         Ok(code) => code,
