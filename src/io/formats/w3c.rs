@@ -10,9 +10,11 @@
 //!   "name": NAME}` (the annotator set).
 //! - `body`: one `TextualBody` per tag (`purpose: tagging`, value = tag name),
 //!   the note (`purpose: commenting`), and the speaker as a `TextualBody`
-//!   with `purpose: describing`, value = the speaker's name and `id`
-//!   `urn:marginalia:speaker:ID` (that id is how the importer tells a
-//!   speaker from other descriptions, which go to the note).
+//!   with `purpose: describing`, value = the speaker's name (a body with an
+//!   `id` would count as an External Web Resource, which may not have a
+//!   purpose). The importer reads the first `describing` body as the speaker
+//!   and any further ones into the note; a `Person`-typed body with a `name`
+//!   is read as the speaker too.
 //! - `target`: `{"source": document IRI, "selector": [TextQuoteSelector
 //!   {exact, prefix, suffix}, TextPositionSelector {start, end}]}`. The
 //!   document IRI is its `source` when that is an http(s) URL, else
@@ -44,8 +46,6 @@ pub const ANNOTATION_IRI: &str = "urn:marginalia:annotation:";
 pub const RELATION_IRI: &str = "urn:marginalia:relation:";
 /// Prefix of document IRIs.
 pub const DOCUMENT_IRI: &str = "urn:marginalia:document:";
-/// Prefix of speaker IRIs.
-pub const SPEAKER_IRI: &str = "urn:marginalia:speaker:";
 /// Prefix of annotator IRIs.
 pub const ANNOTATOR_IRI: &str = "urn:marginalia:annotator:";
 
@@ -110,8 +110,8 @@ pub fn to_collection(project: &Project, options: &ExportOptions) -> Result<Value
             if !a.note.is_empty() {
                 body.push(json!({"type": "TextualBody", "purpose": "commenting", "format": "text/plain", "value": a.note}));
             }
-            if let (Some(sid), Some(name)) = (&a.speaker, speaker_name(project, a)) {
-                body.push(json!({"id": format!("{SPEAKER_IRI}{}", iri_part(sid.as_str())), "type": "TextualBody", "purpose": "describing", "value": name}));
+            if let Some(name) = speaker_name(project, a) {
+                body.push(json!({"type": "TextualBody", "purpose": "describing", "value": name}));
             }
             let motivation = if !a.tags.is_empty() {
                 "tagging"
@@ -358,7 +358,7 @@ pub fn import_w3c(
             } else {
                 "commenting"
             });
-            let is_speaker = str_of(body, "id").is_some_and(|i| i.starts_with(SPEAKER_IRI));
+            let is_speaker = purpose == "describing" && fields.speaker.is_none();
             if has_type(body, "Person") {
                 if let Some(n) = str_of(body, "name") {
                     fields.speaker = Some(n.to_string());
