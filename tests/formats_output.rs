@@ -47,11 +47,17 @@ fn sample_exports_match_golden_files() {
     golden("sample.csv", &export_to_string(&p, Format::Csv, &o));
     golden("sample.json", &export_to_string(&p, Format::Json, &o));
     golden("sample.w3c.json", &export_to_string(&p, Format::W3c, &o));
-    golden("sample.doccano.jsonl", &export_to_string(&p, Format::Doccano, &o));
+    golden(
+        "sample.doccano.jsonl",
+        &export_to_string(&p, Format::Doccano, &o),
+    );
     let dir = tmp();
     let ls = dir.path().join("sample.labelstudio.json");
     formats::export(&p, Format::LabelStudio, &o, &ls).unwrap();
-    golden("sample.labelstudio.json", &std::fs::read_to_string(&ls).unwrap());
+    golden(
+        "sample.labelstudio.json",
+        &std::fs::read_to_string(&ls).unwrap(),
+    );
     golden(
         "sample.labelstudio.config.xml",
         &std::fs::read_to_string(dir.path().join("sample.labelstudio.config.xml")).unwrap(),
@@ -63,9 +69,16 @@ fn sample_exports_match_golden_files() {
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
         .collect();
     names.sort();
-    assert_eq!(names.len(), 4, "txt, ann, annotation.conf, visual.conf: {names:?}");
+    assert_eq!(
+        names.len(),
+        4,
+        "txt, ann, annotation.conf, visual.conf: {names:?}"
+    );
     for n in names.iter().filter(|n| !n.ends_with(".txt")) {
-        golden(&format!("brat/{n}"), &std::fs::read_to_string(brat.join(n)).unwrap());
+        golden(
+            &format!("brat/{n}"),
+            &std::fs::read_to_string(brat.join(n)).unwrap(),
+        );
     }
     // Deterministic: a second export is byte-identical.
     assert_eq!(
@@ -83,7 +96,11 @@ fn expected(unit: OffsetUnit) -> Vec<(usize, usize)> {
         OffsetUnit::Utf16 => text::char_to_utf16(t, c).unwrap(),
         OffsetUnit::Bytes => text::char_to_byte(t, c).unwrap(),
     };
-    let mut v: Vec<_> = p.annotations.iter().map(|a| (conv(a.start), conv(a.end))).collect();
+    let mut v: Vec<_> = p
+        .annotations
+        .iter()
+        .map(|a| (conv(a.start), conv(a.end)))
+        .collect();
     v.sort();
     v.dedup();
     v
@@ -111,7 +128,10 @@ fn written(f: Format, unit: OffsetUnit) -> Vec<(usize, usize)> {
                 OffsetUnit::Utf16 => "_utf16".into(),
                 OffsetUnit::Bytes => "_bytes".into(),
             };
-            let si = h.iter().position(|x| x == format!("start{suffix}")).unwrap();
+            let si = h
+                .iter()
+                .position(|x| x == format!("start{suffix}"))
+                .unwrap();
             let ei = h.iter().position(|x| x == format!("end{suffix}")).unwrap();
             for rec in r.records() {
                 let rec = rec.unwrap();
@@ -128,7 +148,10 @@ fn written(f: Format, unit: OffsetUnit) -> Vec<(usize, usize)> {
             let j: Value = serde_json::from_str(&s).unwrap();
             for a in j["first"]["items"].as_array().unwrap() {
                 if let Some(sel) = a["target"]["selector"].as_array() {
-                    let pos = sel.iter().find(|x| x["type"] == "TextPositionSelector").unwrap();
+                    let pos = sel
+                        .iter()
+                        .find(|x| x["type"] == "TextPositionSelector")
+                        .unwrap();
                     v.push((num(&pos["start"]), num(&pos["end"])));
                 }
             }
@@ -193,7 +216,11 @@ fn brat_writes_char_offsets_and_refuses_other_units() {
             .unwrap_or_else(|e| panic!("{set}: {e}"));
         for line in ann.lines().filter(|l| l.starts_with('T')) {
             let f: Vec<&str> = line.split('\t').collect();
-            let nums: Vec<usize> = f[1].split(' ').skip(1).map(|x| x.parse().unwrap()).collect();
+            let nums: Vec<usize> = f[1]
+                .split(' ')
+                .skip(1)
+                .map(|x| x.parse().unwrap())
+                .collect();
             let covered = text::slice_chars(t, nums[0]..nums[1]).unwrap();
             assert_eq!(covered.replace('\n', " "), f[2], "brat offsets are chars");
             found += 1;
@@ -205,7 +232,10 @@ fn brat_writes_char_offsets_and_refuses_other_units() {
     for section in ["[entities]", "[relations]", "[events]", "[attributes]"] {
         assert!(conf.contains(section), "{section}");
     }
-    assert!(conf.contains("\n\tCausal_claim\n"), "hierarchy by TAB: {conf}");
+    assert!(
+        conf.contains("\n\tCausal_claim\n"),
+        "hierarchy by TAB: {conf}"
+    );
     assert!(conf.contains("Speaker\tArg:<ENTITY>, Value:Chris_Miller|Monica_Duffy_Toft"));
     let vis = std::fs::read_to_string(out.join("visual.conf")).unwrap();
     assert!(vis.contains("valuation | Évaluation"), "{vis}");
@@ -231,7 +261,8 @@ fn csv_neutralizes_formulas_unless_raw() {
     assert!(c.contains(&"'=cmd note".to_string()), "{c:?}");
     assert!(c.contains(&"'+1 @x".to_string()));
     assert!(
-        c.iter().all(|x| !x.starts_with(['=', '+', '-', '@', '\t', '\r'])),
+        c.iter()
+            .all(|x| !x.starts_with(['=', '+', '-', '@', '\t', '\r'])),
         "no cell starts a formula"
     );
     let raw = export_to_string(
@@ -271,8 +302,8 @@ fn labelstudio_config_matches_the_tasks() {
 
 #[test]
 fn w3c_export_passes_the_validator() {
-    let script = std::env::var("W3C_VALIDATE")
-        .unwrap_or_else(|_| "/work/shared/tools/w3c-validate".into());
+    let script =
+        std::env::var("W3C_VALIDATE").unwrap_or_else(|_| "/work/shared/tools/w3c-validate".into());
     let have_python = std::process::Command::new("python3")
         .args(["-c", "import jsonschema"])
         .status()

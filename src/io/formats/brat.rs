@@ -294,6 +294,12 @@ pub fn import_brat(
     from: &Path,
     annotator: &str,
 ) -> Result<(Edit, ImportReport), FormatError> {
+    if !from.exists() {
+        return Err(FormatError::Io(
+            from.to_path_buf(),
+            std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder"),
+        ));
+    }
     let (dir, files): (PathBuf, Vec<PathBuf>) = if from.is_dir() {
         let rd = std::fs::read_dir(from).map_err(|e| FormatError::Io(from.to_path_buf(), e))?;
         let mut files: Vec<PathBuf> = rd
