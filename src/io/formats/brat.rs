@@ -433,16 +433,22 @@ pub fn import_brat(
                 _ => b.skip(format!("{at}: unknown line {line:?}")),
             }
         }
+        let text_index = OffsetIndex::new(&text);
         // Merge T lines with the same span and attributes.
         let mut groups: Vec<(usize, usize, Option<String>, Vec<usize>)> = Vec::new();
+        let mut group_of: HashMap<(usize, usize, Option<String>), usize> = HashMap::new();
         for (i, t) in ts.iter().enumerate() {
             let sp = speaker_of.get(&t.id).cloned();
-            match groups
-                .iter_mut()
-                .find(|g| g.0 == t.start && g.1 == t.end && g.2 == sp)
-            {
-                Some(g) => g.3.push(i),
-                None => groups.push((t.start, t.end, sp, vec![i])),
+            match group_of.get(&(t.start, t.end, sp.clone())) {
+                Some(&g) => {
+                    if let Some(g) = groups.get_mut(g) {
+                        g.3.push(i);
+                    }
+                }
+                None => {
+                    group_of.insert((t.start, t.end, sp.clone()), groups.len());
+                    groups.push((t.start, t.end, sp, vec![i]));
+                }
             }
         }
         for (start, end, sp, members) in groups {
@@ -466,10 +472,7 @@ pub fn import_brat(
                     continue;
                 }
             };
-            let covered = OffsetIndex::new(&text)
-                .slice(cs, ce)
-                .map(one_line)
-                .unwrap_or_default();
+            let covered = text_index.slice(cs, ce).map(one_line).unwrap_or_default();
             // brat writes the covered text; a different one means the
             // offsets were counted on another text.
             if !first.text.is_empty() && one_line(&first.text) != covered {

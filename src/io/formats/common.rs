@@ -348,6 +348,8 @@ pub struct ImportBuilder<'p> {
     new_speakers: Vec<Speaker>,
     new_kinds: Vec<String>,
     annotations: Vec<Annotation>,
+    /// Position in `annotations` of each added annotation.
+    positions: HashMap<AnnotationId, usize>,
     relations: Vec<Relation>,
     used_ann_ids: HashSet<String>,
     used_rel_ids: HashSet<String>,
@@ -370,6 +372,7 @@ impl<'p> ImportBuilder<'p> {
             new_speakers: Vec::new(),
             new_kinds: Vec::new(),
             annotations: Vec::new(),
+            positions: HashMap::new(),
             relations: Vec::new(),
             used_ann_ids: project.annotations.iter().map(|a| a.id.0.clone()).collect(),
             used_rel_ids: project.relations.iter().map(|r| r.id.0.clone()).collect(),
@@ -564,10 +567,6 @@ impl<'p> ImportBuilder<'p> {
                 return None;
             }
         };
-        let Some(text) = self.doc_text(doc).map(str::to_string) else {
-            self.skip(format!("{what}: document `{doc}` is not in the project"));
-            return None;
-        };
         let mut tags = Vec::new();
         for t in fields.tags.iter().filter(|t| !t.trim().is_empty()) {
             let id = self.tag(t, None);
@@ -591,14 +590,34 @@ impl<'p> ImportBuilder<'p> {
         };
         let created = stamp(fields.created, &self.now);
         let modified = stamp(fields.modified, &created);
-        let Some(mut a) = Annotation::new(doc.clone(), &text, start..end, tags, annotator, created)
-        else {
+        // Quote and context through the index: no rescan of the text.
+        let context = match self.indexes.get(doc) {
+            Some(idx) => quote_context_in(idx, start, end),
+            None => self
+                .doc_text(doc)
+                .and_then(|t| quote_context_in(&OffsetIndex::new(t), start, end)),
+        };
+        let Some((quote, prefix, suffix)) = context.filter(|_| start < end) else {
             self.skip(format!(
                 "{what}: range {start}..{end} is empty or outside the document"
             ));
             return None;
         };
-        a.modified = modified;
+        let mut a = Annotation {
+            id: AnnotationId::generate(),
+            doc: doc.clone(),
+            start,
+            end,
+            quote,
+            prefix,
+            suffix,
+            tags,
+            speaker: None,
+            note: String::new(),
+            annotator,
+            created,
+            modified,
+        };
         a.speaker = speaker;
         a.note = fields.note;
         if let Some(id) = fields.id.filter(|i| !i.trim().is_empty())
@@ -611,6 +630,7 @@ impl<'p> ImportBuilder<'p> {
             self.ann_keys.insert(k.to_string(), a.id.clone());
         }
         let id = a.id.clone();
+        self.positions.insert(id.clone(), self.annotations.len());
         self.annotations.push(a);
         self.report.annotations += 1;
         Some(id)
@@ -628,7 +648,8 @@ impl<'p> ImportBuilder<'p> {
 
     /// Mutable access to an annotation added in this import.
     pub fn added_mut(&mut self, id: &AnnotationId) -> Option<&mut Annotation> {
-        self.annotations.iter_mut().find(|a| &a.id == id)
+        let i = *self.positions.get(id)?;
+        self.annotations.get_mut(i)
     }
 
     /// Adds a relation between two annotations named by their file keys.
@@ -759,6 +780,19 @@ impl<'p> ImportBuilder<'p> {
         edits.extend(self.relations.into_iter().map(Edit::AddRelation));
         (Edit::batch(label, edits), self.report)
     }
+}
+
+/// Quote, prefix and suffix (up to [`text::CONTEXT_CHARS`] chars each) of a
+/// char range, read through the index in O(length).
+pub fn quote_context_in(
+    idx: &OffsetIndex,
+    start: usize,
+    end: usize,
+) -> Option<(String, String, String)> {
+    let quote = idx.slice(start, end)?;
+    let prefix = idx.slice(start.saturating_sub(text::CONTEXT_CHARS), start)?;
+    let suffix = idx.slice(end, (end + text::CONTEXT_CHARS).min(idx.char_len()))?;
+    Some((quote.to_string(), prefix.to_string(), suffix.to_string()))
 }
 
 /// Locates a span in an indexed text (see [`SpanIn`]).

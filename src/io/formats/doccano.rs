@@ -176,10 +176,18 @@ pub fn import_doccano(
         }
         // Merge equal spans into one multi-tag annotation.
         let mut groups: Vec<(usize, usize, Vec<usize>)> = Vec::new();
+        let mut group_of: HashMap<(usize, usize), usize> = HashMap::new();
         for (i, (_, s, e, _)) in spans.iter().enumerate() {
-            match groups.iter_mut().find(|g| g.0 == *s && g.1 == *e) {
-                Some(g) => g.2.push(i),
-                None => groups.push((*s, *e, vec![i])),
+            match group_of.get(&(*s, *e)) {
+                Some(&g) => {
+                    if let Some(g) = groups.get_mut(g) {
+                        g.2.push(i);
+                    }
+                }
+                None => {
+                    group_of.insert((*s, *e), groups.len());
+                    groups.push((*s, *e, vec![i]));
+                }
             }
         }
         for (s, e, members) in groups {
