@@ -922,6 +922,20 @@ mod tests {
     }
 
     #[test]
+    fn indexed_quote_context_matches_the_model() {
+        let t =
+            "“Europe is substantially less secure,” says Chris\u{a0}Miller — Привет 👋🏽 e\u{301}!";
+        let idx = OffsetIndex::new(t);
+        let n = idx.char_len();
+        for (s, e) in [(0, 1), (1, 7), (40, 50), (n - 3, n), (0, n)] {
+            let want = text::quote_context(t, s..e).unwrap();
+            let got = quote_context_in(&idx, s, e).unwrap();
+            assert_eq!(got, (want.quote, want.prefix, want.suffix), "{s}..{e}");
+        }
+        assert_eq!(quote_context_in(&idx, 3, n + 1), None);
+    }
+
+    #[test]
     fn slugs_are_safe_and_unique() {
         assert_eq!(slug("Claim: causal!", "T"), "Claim__causal");
         assert_eq!(slug("Привет", "T"), "T");

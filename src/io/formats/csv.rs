@@ -2,7 +2,8 @@
 //!
 //! Columns: `document` (id), `document_title`, `start`, `end`, `quote`,
 //! `prefix`, `suffix`, `tags` (names joined by `"; "`), `speaker` (name),
-//! `note`, `annotator`, `created`, `modified`, `id`. When offsets are not in
+//! `note`, `annotator`, `created`, `modified`, `id` (a tag name that itself
+//! contains `;` is split on import). When offsets are not in
 //! chars the offset columns are named `start_utf16`/`end_utf16` or
 //! `start_bytes`/`end_bytes`, so the file says its own unit.
 //!
