@@ -7,7 +7,17 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn bin(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_marginalia"))
+    let exe = env!("CARGO_BIN_EXE_marginalia");
+    let help = Command::new(exe)
+        .arg("--help")
+        .output()
+        .expect("run marginalia");
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        help.contains("export") && help.contains("import"),
+        "{exe} has no export/import subcommands: another checkout's build overwrote it in a shared target dir; rerun"
+    );
+    Command::new(exe)
         .args(args)
         .output()
         .expect("run marginalia")
