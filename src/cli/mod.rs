@@ -8,6 +8,8 @@ use std::process::ExitCode;
 pub mod bench;
 pub mod check;
 pub mod compare;
+pub mod export;
+pub mod import;
 pub mod speakers;
 
 /// Command line of the `marginalia` binary.
@@ -36,6 +38,10 @@ pub enum Command {
     Compare(compare::CompareArgs),
     /// Measure open, save, export, frame time and memory on a large generated project.
     Bench(bench::BenchArgs),
+    /// Write the project (or a filtered part) in an interchange format.
+    Export(export::ExportArgs),
+    /// Read annotations from another tool's format into a project.
+    Import(import::ImportArgs),
 }
 
 /// Runs a subcommand; `None` means "open the window".
@@ -45,6 +51,8 @@ pub fn run(command: Command) -> ExitCode {
         Command::Speakers(a) => speakers::run(a),
         Command::Compare(a) => compare::run(a),
         Command::Bench(a) => bench::run(a),
+        Command::Export(a) => export::run(a),
+        Command::Import(a) => import::run(a),
     };
     match result {
         Ok(code) => code,

@@ -7,14 +7,21 @@
 //! written. Every importer reports what it could not carry over
 //! ([`ImportReport`]) rather than dropping it silently.
 
-pub mod html;
-pub mod markdown;
-pub mod refi_qda;
-mod report;
-
 use crate::model::{Annotation, DocId, Edit, Project, SpeakerId, TagId};
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+pub mod brat;
+pub mod common;
+pub mod csv;
+pub mod doccano;
+pub mod html;
+pub mod json;
+pub mod labelstudio;
+pub mod markdown;
+pub mod refi_qda;
+mod report;
+pub mod w3c;
 
 /// The formats Marginalia reads or writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -141,6 +148,20 @@ pub struct ExportOptions {
     pub offsets: OffsetUnit,
     /// CSV only: write cells as they are, without neutralizing formulas.
     pub raw: bool,
+    /// doccano only: which JSONL form to write.
+    pub doccano: DoccanoForm,
+}
+
+/// The two JSONL forms doccano reads.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum DoccanoForm {
+    /// `entities`/`relations` when the selection has relations, else `label`.
+    #[default]
+    Auto,
+    /// `{"text", "label": [[start, end, "Tag"], …]}`: no relations.
+    Label,
+    /// `{"text", "entities": […], "relations": […]}`.
+    Entities,
 }
 
 /// What an import did.
@@ -158,6 +179,32 @@ pub struct ImportReport {
     pub speakers: usize,
     /// Items not imported, each with the reason.
     pub skipped: Vec<String>,
+    /// Remarks that are not failures (e.g. "predictions imported as set X").
+    pub notes: Vec<String>,
+}
+
+impl ImportReport {
+    /// A multi-line summary: counts, then each skip reason and remark.
+    pub fn summary(&self) -> String {
+        let mut s = format!(
+            "imported {} annotations, {} relations; added {} documents, {} tags, {} speakers; skipped {}",
+            self.annotations,
+            self.relations,
+            self.documents,
+            self.tags,
+            self.speakers,
+            self.skipped.len()
+        );
+        for r in &self.skipped {
+            s.push_str("\n  skipped: ");
+            s.push_str(r);
+        }
+        for r in &self.notes {
+            s.push_str("\n  note: ");
+            s.push_str(r);
+        }
+        s
+    }
 }
 
 /// Why an export or import failed.
@@ -193,23 +240,41 @@ pub fn export(
     options: &ExportOptions,
     out: &Path,
 ) -> Result<(), FormatError> {
-    let _ = (project, options, out);
-    Err(FormatError::Unsupported(format!(
-        "export to {format} is not available yet"
-    )))
+    match format {
+        Format::Csv => csv::export_csv(project, options, out),
+        Format::Json => json::export_json(project, options, out),
+        Format::Brat => brat::export_brat(project, options, out),
+        Format::W3c => w3c::export_w3c(project, options, out),
+        Format::Doccano => doccano::export_doccano(project, options, out),
+        Format::LabelStudio => labelstudio::export_labelstudio(project, options, out),
+        Format::Qdc => refi_qda::export_qdc(project, options, out),
+        Format::Qdpx => refi_qda::export_qdpx(project, options, out),
+        Format::Html => html::export_html(project, options, out),
+        Format::Markdown => markdown::export_markdown(project, options, out),
+    }
 }
 
-/// Reads annotations from `from` for `project` as annotator set `annotator`.
-/// Returns the change as one [`Edit`] (a batch: one undo step, applied by the
-/// caller through its history) and a report of what was imported and skipped.
+/// Reads annotations from `from` for `project` as annotator set `annotator`
+/// (empty: the sets the file names). Returns the change as one [`Edit`] (a
+/// batch: one undo step, applied by the caller through its history) and a
+/// report of what was imported and skipped. The project is never mutated.
 pub fn import(
     project: &Project,
     format: Format,
     from: &Path,
     annotator: &str,
 ) -> Result<(Edit, ImportReport), FormatError> {
-    let _ = (project, from, annotator);
-    Err(FormatError::Unsupported(format!(
-        "import from {format} is not available yet"
-    )))
+    match format {
+        Format::Csv => csv::import_csv(project, from, annotator),
+        Format::Json => json::import_json(project, from, annotator),
+        Format::Brat => brat::import_brat(project, from, annotator),
+        Format::W3c => w3c::import_w3c(project, from, annotator),
+        Format::Doccano => doccano::import_doccano(project, from, annotator),
+        Format::LabelStudio => labelstudio::import_labelstudio(project, from, annotator),
+        Format::Qdc => refi_qda::import_qdc(project, from, annotator),
+        Format::Qdpx => refi_qda::import_qdpx(project, from, annotator),
+        Format::Html | Format::Markdown => Err(FormatError::Unsupported(format!(
+            "{format} is an export-only report format"
+        ))),
+    }
 }
