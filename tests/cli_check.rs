@@ -72,7 +72,10 @@ fn valid_sample_prints_a_summary_and_exits_0() {
         stdout.contains(&format!("relations:   {}", p.relations.len())),
         "{stdout}"
     );
-    assert!(stdout.contains("turns:       0"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("turns:       {} ", p.turns.len())),
+        "{stdout}"
+    );
     // Tags in tree order: a child is indented under its parent.
     let claim = stdout.find("    Claim ").unwrap_or(usize::MAX);
     let cause = stdout.find("      Cause ").unwrap_or(0);
