@@ -470,7 +470,12 @@ impl MarginaliaApp {
                         self.list.ui(ui, &view, actions);
                     });
                     ui.separator();
-                    self.inspector.ui(ui, &view, actions);
+                    egui::ScrollArea::vertical()
+                        .id_salt("inspector_scroll")
+                        .auto_shrink([false, false])
+                        .show(ui, |ui| {
+                            self.inspector.ui(ui, &view, actions);
+                        });
                 });
         }
         egui::CentralPanel::default().show(ui, |ui| {
