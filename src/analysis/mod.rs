@@ -2,3 +2,5 @@
 
 pub mod compare;
 pub mod speakers;
+pub mod speaker_ops;
+pub mod turn_ops;
