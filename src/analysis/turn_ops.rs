@@ -181,7 +181,10 @@ mod tests {
         assert_tiles(&out, 0..50);
         assert_eq!(out.len(), 3);
         assert_eq!((out[0].start, out[0].end), (0, 5));
-        assert_eq!((out[1].start, out[1].end, out[1].kind), (5, 35, TurnKind::Narration));
+        assert_eq!(
+            (out[1].start, out[1].end, out[1].kind),
+            (5, 35, TurnKind::Narration)
+        );
         assert_eq!((out[2].start, out[2].end), (35, 50));
     }
 

@@ -2,7 +2,11 @@
 //! model and sends [`crate::model::Edit`]s, which the app applies after the
 //! frame in one place that records history and marks the project dirty.
 
+pub mod compare_view;
+pub mod link_ui;
 pub mod text_view;
+pub mod turns_ui;
+pub mod viewpoints;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
