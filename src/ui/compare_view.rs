@@ -4,7 +4,10 @@
 //! The body of a window or panel. It shows a
 //! [`CompareTable`](crate::analysis::compare::CompareTable): rows are topics
 //! (question turns, or the tags of a group), columns are speakers, cells list
-//! claims. Clicking a claim (or a relation badge) returns
+//! claims; a red bar marks rows where speakers contradict each other,
+//! and badges under a claim show its links (`<->` symmetric kinds, `->`
+//! outgoing, `<-` incoming; green agrees, red contradicts, amber qualifies).
+//! Clicking a claim (or a relation badge) returns
 //! [`ViewpointAction::Jump`]; the export buttons return
 //! [`ViewpointAction::Export`] with the rendered file.
 //!
@@ -294,11 +297,11 @@ fn prepare(project: &Project, key: Key) -> Prepared {
                                     let symmetric =
                                         matches!(l.kind.as_str(), "agrees" | "contradicts");
                                     let text = if symmetric {
-                                        format!("↔ {} {who}: “{quote}”", l.kind)
+                                        format!("<-> {} {who}: “{quote}”", l.kind)
                                     } else if l.outgoing {
-                                        format!("→ {} {who}: “{quote}”", l.kind)
+                                        format!("-> {} {who}: “{quote}”", l.kind)
                                     } else {
-                                        format!("← {who} {}: “{quote}”", l.kind)
+                                        format!("<- {who} {}: “{quote}”", l.kind)
                                     };
                                     Some(Badge {
                                         text,
@@ -389,14 +392,7 @@ fn table_ui(ui: &mut egui::Ui, prep: &Prepared, actions: &mut Vec<ViewpointActio
                     for row in &prep.rows {
                         ui.horizontal_top(|ui| {
                             ui.set_width(topic_w);
-                            if row.disagreement {
-                                ui.label(
-                                    RichText::new("≠").strong().color(kind_color("contradicts")),
-                                )
-                                .on_hover_text("Speakers contradict each other on this topic");
-                            } else {
-                                ui.add_space(12.0);
-                            }
+                            disagreement_marker(ui, row.disagreement);
                             ui.add(egui::Label::new(&row.label).wrap());
                         });
                         for cell in &row.cells {
@@ -411,6 +407,17 @@ fn table_ui(ui: &mut egui::Ui, prep: &Prepared, actions: &mut Vec<ViewpointActio
                     }
                 });
         });
+}
+
+/// A red bar before a row where speakers contradict each other (drawn, so
+/// it needs no special glyph); empty space otherwise.
+fn disagreement_marker(ui: &mut egui::Ui, disagreement: bool) {
+    let (rect, r) = ui.allocate_exact_size(egui::vec2(6.0, 18.0), egui::Sense::hover());
+    if disagreement {
+        ui.painter()
+            .rect_filled(rect, 2.0, kind_color("contradicts"));
+        r.on_hover_text("Speakers contradict each other on this topic");
+    }
 }
 
 /// One claim: clickable quote, tag chips, relation badges.

@@ -109,14 +109,14 @@ impl LinkPanel {
         }
         for row in rows {
             ui.horizontal_wrapped(|ui| {
-                let arrow = if row.outgoing { "→" } else { "←" };
+                let arrow = if row.outgoing { "->" } else { "<-" };
                 ui.label(
                     RichText::new(format!("{arrow} {}", row.kind)).color(kind_color(&row.kind)),
                 )
                 .on_hover_text(if row.outgoing {
-                    "This claim → the other"
+                    "This claim -> the other"
                 } else {
-                    "The other claim → this one"
+                    "The other claim -> this one"
                 });
                 if ui
                     .add(egui::Button::new(row.text.as_str()).frame(false).wrap())

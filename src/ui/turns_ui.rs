@@ -199,7 +199,7 @@ impl TurnsPanel {
                         }
                         if i + 1 < rows.len()
                             && ui
-                                .small_button("Merge ↓")
+                                .small_button("Merge with next")
                                 .on_hover_text(format!("Merge turn {} with the next", i + 1))
                                 .clicked()
                             && let Some(new) = turn_ops::merge_with_next(&turns(), i)
