@@ -123,27 +123,35 @@ impl CompareView {
         }
     }
 
+    /// Forgets the cached table (e.g. after opening another project whose
+    /// revision numbers start again).
+    pub fn invalidate(&mut self) {
+        self.cache = None;
+    }
+
     /// The table as last shown (after the disagreement filter), if built.
     pub fn table(&self) -> Option<&CompareTable> {
         self.cache.as_ref().map(|p| &p.table)
     }
 
-    fn key(&self, docs: &[DocId], revision: u64) -> Key {
-        Key {
-            revision,
-            docs: docs.to_vec(),
-            topics: self.topics(),
-            only_disagreements: self.only_disagreements,
-        }
-    }
-
     /// Rebuilds the cached table if the revision, documents or options changed.
     fn refresh(&mut self, project: &Project, docs: &[DocId], revision: u64) {
-        let key = self.key(docs, revision);
-        if self.cache.as_ref().is_some_and(|p| p.key == key) {
-            return;
+        let topics = self.topics();
+        let fresh = self.cache.as_ref().is_some_and(|p| {
+            p.key.revision == revision
+                && p.key.docs == docs
+                && p.key.topics == topics
+                && p.key.only_disagreements == self.only_disagreements
+        });
+        if !fresh {
+            let key = Key {
+                revision,
+                docs: docs.to_vec(),
+                topics,
+                only_disagreements: self.only_disagreements,
+            };
+            self.cache = Some(prepare(project, key));
         }
-        self.cache = Some(prepare(project, key));
     }
 
     /// Draws the view over `docs` (all documents when empty). `revision` is
@@ -264,7 +272,7 @@ fn prepare(project: &Project, key: Key) -> Prepared {
                 a.tags
                     .iter()
                     .filter_map(|t| project.codebook.get(t))
-                    .map(|t| (t.name.clone(), color32(&t.color)))
+                    .map(|t| (format!(" {} ", t.name), color32(&t.color)))
                     .collect()
             })
             .unwrap_or_default()
@@ -436,7 +444,7 @@ fn claim_ui(ui: &mut egui::Ui, claim: &ClaimView, actions: &mut Vec<ViewpointAct
             ui.spacing_mut().item_spacing.x = 4.0;
             for (name, color) in &claim.chips {
                 ui.label(
-                    RichText::new(format!(" {name} "))
+                    RichText::new(name)
                         .small()
                         .background_color(*color)
                         .color(text_on(*color)),

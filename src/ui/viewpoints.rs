@@ -40,6 +40,8 @@ impl ExportFormat {
 }
 
 /// A request from a viewpoint component to the app.
+// A handful of actions per frame at most: boxing the edit would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ViewpointAction {
     /// Apply this edit (one undo step) through the history.
