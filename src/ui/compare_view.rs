@@ -44,6 +44,8 @@ pub enum CompareTab {
 
 /// Max chars of a claim's quote shown in a cell.
 const CLAIM_CHARS: usize = 140;
+/// Text size of relation badges (between `small` and body).
+const BADGE_SIZE: f32 = 11.0;
 /// Max chars of the other claim's quote in a badge.
 const BADGE_CHARS: usize = 48;
 
@@ -455,7 +457,7 @@ fn claim_ui(ui: &mut egui::Ui, claim: &ClaimView, actions: &mut Vec<ViewpointAct
     for b in &claim.badges {
         let r = ui
             .add(
-                egui::Button::new(RichText::new(&b.text).small().color(b.color))
+                egui::Button::new(RichText::new(&b.text).size(BADGE_SIZE).color(b.color))
                     .frame(false)
                     .wrap(),
             )
@@ -496,13 +498,15 @@ fn summary_ui(ui: &mut egui::Ui, prep: &Prepared) {
 /// Horizontal bars, one per tag, in the tag's colour.
 fn bar_chart(ui: &mut egui::Ui, i: usize, s: &SummaryView) {
     use egui_plot::{Bar, BarChart, Plot};
-    let names: Vec<String> = s.bars.iter().map(|(n, _, _)| n.clone()).collect();
+    // The first tag on top: bar k sits at y = n - 1 - k.
+    let n = s.bars.len();
+    let names: Vec<String> = s.bars.iter().rev().map(|(n, _, _)| n.clone()).collect();
     let bars: Vec<Bar> = s
         .bars
         .iter()
         .enumerate()
         .map(|(k, (name, count, color))| {
-            Bar::new(k as f64, *count)
+            Bar::new((n - 1 - k) as f64, *count)
                 .fill(*color)
                 .name(name)
                 .width(0.7)

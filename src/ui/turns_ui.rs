@@ -165,7 +165,10 @@ impl TurnsPanel {
                 for i in range {
                     let Some(row) = rows.get(i) else { continue };
                     ui.horizontal(|ui| {
-                        ui.label(format!("{}.", i + 1));
+                        ui.add_sized(
+                            egui::vec2(28.0, ui.spacing().interact_size.y),
+                            egui::Label::new(format!("{}.", i + 1)),
+                        );
                         let mut who = row.turn.speaker.clone();
                         egui::ComboBox::from_id_salt(("turn-speaker", i))
                             .selected_text(row.speaker.as_str())
@@ -199,7 +202,7 @@ impl TurnsPanel {
                         }
                         if i + 1 < rows.len()
                             && ui
-                                .small_button("Merge with next")
+                                .small_button("Merge")
                                 .on_hover_text(format!("Merge turn {} with the next", i + 1))
                                 .clicked()
                             && let Some(new) = turn_ops::merge_with_next(&turns(), i)
