@@ -181,6 +181,29 @@ fn tag_topics_switch_rebuilds_the_table() {
     h.get_by_role_and_label(Role::ComboBox, "Tag group");
 }
 
+#[test]
+fn compare_table_is_built_once_per_revision_and_options() {
+    let mut h = compare_harness();
+    h.run();
+    h.run_steps(5);
+    assert_eq!(h.state().view.builds(), 1);
+    h.get_by_label("Only disagreements").click();
+    h.run();
+    h.run_steps(3);
+    assert_eq!(h.state().view.builds(), 2);
+    // A new revision (an edit elsewhere) rebuilds once more.
+    let mut view = std::mem::take(&mut h.state_mut().view);
+    let p = h.state().project.clone();
+    let ctx = egui::Context::default();
+    for revision in [1, 2, 2, 2] {
+        let mut out = ctx.run_ui(egui::RawInput::default(), |ui| {
+            let _ = view.ui(ui, &p, &[], revision);
+        });
+        out.textures_delta.clear();
+    }
+    assert_eq!(view.builds(), 3);
+}
+
 struct LinkState {
     project: Project,
     panel: LinkPanel,

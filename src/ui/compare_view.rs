@@ -107,6 +107,7 @@ pub struct CompareView {
     /// The tab shown.
     pub tab: CompareTab,
     cache: Option<Prepared>,
+    builds: u64,
 }
 
 impl CompareView {
@@ -153,7 +154,14 @@ impl CompareView {
                 only_disagreements: self.only_disagreements,
             };
             self.cache = Some(prepare(project, key));
+            self.builds += 1;
         }
+    }
+
+    /// How many times the table has been built (it should change only with
+    /// the revision, the documents or the options; for tests and profiling).
+    pub fn builds(&self) -> u64 {
+        self.builds
     }
 
     /// Draws the view over `docs` (all documents when empty). `revision` is
