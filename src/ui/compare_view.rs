@@ -408,10 +408,12 @@ fn table_ui(ui: &mut egui::Ui, prep: &Prepared, actions: &mut Vec<ViewpointActio
                     }
                     ui.end_row();
                     for row in &prep.rows {
-                        ui.horizontal_top(|ui| {
+                        ui.vertical(|ui| {
                             ui.set_width(topic_w);
-                            disagreement_marker(ui, row.disagreement);
-                            ui.add(egui::Label::new(&row.label).wrap());
+                            ui.horizontal_top(|ui| {
+                                disagreement_marker(ui, row.disagreement);
+                                ui.add(egui::Label::new(&row.label).wrap());
+                            });
                         });
                         for cell in &row.cells {
                             ui.vertical(|ui| {
