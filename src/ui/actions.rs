@@ -34,6 +34,14 @@ pub enum Action {
     ClearRecent,
     /// Show a message in the status bar.
     Status(String),
+    /// Save text rendered by a view (a comparison export) to a file the
+    /// user picks.
+    SaveText {
+        /// Suggested file name, with extension.
+        file_name: String,
+        /// What to write.
+        content: String,
+    },
 }
 
 impl Action {

@@ -14,6 +14,7 @@ use super::inspector::Inspector;
 use super::prefs::Prefs;
 use super::speakers_ui::SpeakersPanel;
 use super::text_view::{TextView, TextViewInput};
+use super::viewpoints_ops::ViewpointPanels;
 use super::{menus, status_bar, tag_bar};
 use crate::io::project_file::DiskStamp;
 use crate::model::{
@@ -52,6 +53,7 @@ pub struct MarginaliaApp {
     pub(super) show_prefs: bool,
     pub(super) show_about: bool,
     pub(super) close_confirmed: bool,
+    pub(super) viewpoints: ViewpointPanels,
     counts: Counts,
     last_title: String,
 }
@@ -87,6 +89,7 @@ impl MarginaliaApp {
             show_prefs: false,
             show_about: false,
             close_confirmed: false,
+            viewpoints: ViewpointPanels::default(),
             counts: Counts::default(),
             last_title: String::new(),
         };
@@ -379,6 +382,7 @@ impl MarginaliaApp {
             Command::ToggleLeft => self.prefs.show_left = !self.prefs.show_left,
             Command::ToggleRight => self.prefs.show_right = !self.prefs.show_right,
             Command::About => self.show_about = true,
+            Command::Compare => self.viewpoints.show_compare = true,
         }
     }
 
@@ -404,6 +408,7 @@ impl MarginaliaApp {
                 Action::OpenPath(p) => self.request(ctx, Pending::Open(Some(p))),
                 Action::ClearRecent => self.prefs.recent.clear(),
                 Action::Status(s) => self.set_status(s, false),
+                Action::SaveText { file_name, content } => self.save_text(&file_name, &content),
             }
         }
     }
@@ -453,6 +458,17 @@ impl MarginaliaApp {
                             self.codebook.ui(ui, &view, actions);
                             ui.add_space(8.0);
                             self.speakers.ui(ui, &view, actions);
+                            if let Some(doc) = view.doc {
+                                ui.add_space(8.0);
+                                self.viewpoints.turns_ui(
+                                    ui,
+                                    view.project,
+                                    doc,
+                                    selection.clone(),
+                                    view.revision,
+                                    actions,
+                                );
+                            }
                         });
                 });
         }
@@ -475,6 +491,16 @@ impl MarginaliaApp {
                         .auto_shrink([false, false])
                         .show(ui, |ui| {
                             self.inspector.ui(ui, &view, actions);
+                            if let Some(sel) = view.selected {
+                                self.viewpoints.links_ui(
+                                    ui,
+                                    view.project,
+                                    sel,
+                                    &self.prefs.annotator,
+                                    view.revision,
+                                    actions,
+                                );
+                            }
                         });
                 });
         }
@@ -525,6 +551,7 @@ impl eframe::App for MarginaliaApp {
 
         self.draw_panels(ui, &mut actions);
         self.draw_windows(&ctx, &mut actions);
+        self.draw_compare_window(&ctx, &mut actions);
         self.draw_modal(&ctx);
         self.process(&ctx, actions);
         self.update_title(&ctx);

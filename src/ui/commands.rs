@@ -43,6 +43,8 @@ pub enum Command {
     ToggleRight,
     /// Show the About window.
     About,
+    /// Show the Compare view: speakers side by side, topic by topic.
+    Compare,
 }
 
 /// Whether a shortcut may fire while a text field has keyboard focus.
@@ -70,6 +72,7 @@ impl Command {
             Command::Undo,
             Command::DeleteAnnotation,
             Command::Find,
+            Command::Compare,
             Command::FocusInspector,
             Command::ClearSelection,
             Command::Preferences,
@@ -100,6 +103,7 @@ impl Command {
             Command::ToggleLeft => "Codebook panel".into(),
             Command::ToggleRight => "Annotations panel".into(),
             Command::About => "About Marginalia".into(),
+            Command::Compare => "Compare speakers".into(),
         }
     }
 
@@ -126,6 +130,7 @@ impl Command {
             Command::ToggleLeft => "Show or hide the codebook, documents and speakers",
             Command::ToggleRight => "Show or hide the annotation list and inspector",
             Command::About => "Version and licence",
+            Command::Compare => "Each speaker's claims side by side, per question or tag",
         }
     }
 
@@ -147,6 +152,7 @@ impl Command {
             Command::FocusInspector => KeyboardShortcut::new(none, Key::Enter),
             Command::ClearSelection => KeyboardShortcut::new(none, Key::Escape),
             Command::ShowShortcuts => KeyboardShortcut::new(none, Key::F1),
+            Command::Compare => KeyboardShortcut::new(cmd, Key::K),
             Command::ApplyTag(n) => KeyboardShortcut::new(none, digit_key(n)?),
             Command::ImportText
             | Command::Preferences
@@ -173,6 +179,7 @@ impl Command {
             | Command::SaveAs
             | Command::Quit
             | Command::Find
+            | Command::Compare
             | Command::ShowShortcuts => InTextField::Fires,
             _ => InTextField::Ignored,
         }

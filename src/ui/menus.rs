@@ -106,6 +106,13 @@ pub fn menu_bar(
                 actions.push(Action::Command(Command::ToggleRight));
             }
             ui.separator();
+            item(
+                ui,
+                Command::Compare,
+                !view.project.documents.is_empty(),
+                actions,
+            );
+            ui.separator();
             egui::widgets::global_theme_preference_buttons(ui);
         });
         ui.menu_button("Help", |ui| {

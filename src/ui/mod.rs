@@ -27,6 +27,7 @@ pub mod tag_bar;
 pub mod text_view;
 pub mod turns_ui;
 pub mod viewpoints;
+pub mod viewpoints_ops;
 mod windows;
 
 pub use app::MarginaliaApp;

@@ -1,0 +1,112 @@
+//! The viewpoint components inside the real application window: the Compare
+//! window opened with Ctrl+K jumps to a claim, and a link made from the
+//! inspector is one undo step.
+
+use egui::accesskit::Role;
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use marginalia::analysis::compare::{CompareTable, Topics};
+use marginalia::io::sample::sample_project;
+use marginalia::model::AnnotationId;
+use marginalia::ui::viewpoints::snippet;
+use marginalia::ui::{FakeDialogs, MarginaliaApp};
+
+fn harness() -> Harness<'static, MarginaliaApp> {
+    let dialogs = FakeDialogs::new();
+    Harness::builder()
+        .with_size([1600.0, 1400.0])
+        .with_max_steps(120)
+        .build_eframe(move |_cc| {
+            let mut app = MarginaliaApp::new(sample_project(), None, Box::new(dialogs));
+            app.prefs_mut().annotator = "tester".into();
+            app
+        })
+}
+
+#[test]
+fn ctrl_k_opens_compare_and_a_claim_click_selects_it_in_the_app() {
+    let mut h = harness();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::K);
+    h.run();
+    h.get_by_label("Compare speakers");
+    let table = CompareTable::build(&sample_project(), &[], &Topics::Questions);
+    assert_eq!(table.rows.len(), 5);
+    // A claim under the first question (below the fold of the article).
+    let claim = table.rows[0]
+        .cells
+        .iter()
+        .flat_map(|c| &c.claims)
+        .next()
+        .expect("claims under the first question")
+        .clone();
+    h.get_by_label(&snippet(&claim.quote, 140)).click();
+    h.run();
+    assert_eq!(h.state().selected(), Some(&claim.annotation));
+    // The article scrolled to it: its rect is inside the viewport.
+    let a = h
+        .state()
+        .project()
+        .annotation(&claim.annotation)
+        .unwrap()
+        .clone();
+    let view = h.state_mut().text_view_mut();
+    let rect = view
+        .char_range_rect(a.range())
+        .expect("laid out after the jump");
+    assert!(
+        view.viewport_rect().intersects(rect),
+        "{rect:?} not in view"
+    );
+}
+
+#[test]
+fn linking_from_the_inspector_adds_a_relation_and_undo_removes_it() {
+    let mut h = harness();
+    h.run();
+    let from = AnnotationId::new("ann-toft-05");
+    h.state_mut().select_annotation(Some(from.clone()));
+    h.run();
+    let before = h.state().project().relations.len();
+    // The links sit under the inspector, which scrolls.
+    h.get_by_label("Link to…").scroll_to_me();
+    h.run();
+    h.get_by_label("Link to…").click();
+    h.run();
+    let target = h
+        .state()
+        .project()
+        .annotation(&AnnotationId::new("ann-miller-06"))
+        .unwrap()
+        .clone();
+    let word: String = target
+        .quote
+        .split_whitespace()
+        .max_by_key(|w| w.chars().count())
+        .unwrap_or("")
+        .to_owned();
+    h.get_by_role_and_label(Role::TextInput, "Search:")
+        .scroll_to_me();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "Search:").focus();
+    h.get_by_role_and_label(Role::TextInput, "Search:")
+        .type_text(&word);
+    h.run();
+    h.get_by_label(&format!("Chris Miller: “{}”", snippet(&target.quote, 90)))
+        .click();
+    h.run();
+    h.get_by_label("Link").click();
+    h.run();
+    let p = h.state().project();
+    assert_eq!(p.relations.len(), before + 1);
+    assert!(
+        p.relations
+            .iter()
+            .any(|r| r.from == from && r.to == target.id)
+    );
+    assert!(h.state().history().is_dirty());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(h.state().project().relations.len(), before);
+}
