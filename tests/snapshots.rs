@@ -5,12 +5,14 @@
 
 use egui_kittest::{Harness, SnapshotOptions};
 use marginalia::io::sample::sample_project;
-use marginalia::model::Project;
+use marginalia::model::{AnnotationId, Project};
 use marginalia::ui::{FakeDialogs, MarginaliaApp};
 
 fn harness(project: Project) -> Harness<'static, MarginaliaApp> {
     Harness::builder()
         .with_size([1280.0, 800.0])
+        // A jump flashes its target for about a second of repaints.
+        .with_max_steps(120)
         .build_eframe(move |_cc| {
             let mut app = MarginaliaApp::new(project, None, Box::new(FakeDialogs::new()));
             app.prefs_mut().annotator = "snapshot".into();
@@ -22,11 +24,35 @@ fn options() -> SnapshotOptions {
     SnapshotOptions::new().threshold(0.8)
 }
 
+/// Scrolls the article so the annotation `id` is in view.
+fn scroll_to(h: &mut Harness<'static, MarginaliaApp>, id: &str) {
+    let range = h
+        .state()
+        .project()
+        .annotation(&AnnotationId::new(id))
+        .map(|a| a.range());
+    if let Some(r) = range {
+        h.state_mut().text_view_mut().scroll_to(r);
+    }
+}
+
 #[test]
 fn main_window_with_highlights() {
     let mut h = harness(sample_project());
     h.run();
+    // Toft's first answer: overlapping highlights and speaker turns.
+    scroll_to(&mut h, "ann-toft-01");
+    h.run();
     h.snapshot_options("main_window", &options());
+}
+
+#[test]
+fn compare_window() {
+    let mut h = harness(sample_project());
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
+    h.run();
+    h.snapshot_options("compare_window", &options());
 }
 
 #[test]
@@ -39,7 +65,11 @@ fn inspector_with_selected_annotation() {
         .or_else(|| p.annotations_of(&doc).next())
         .map(|a| a.id.clone());
     let mut h = harness(p);
-    h.state_mut().select_annotation(id);
+    h.state_mut().select_annotation(id.clone());
+    h.run();
+    if let Some(id) = id {
+        scroll_to(&mut h, id.as_str());
+    }
     h.run();
     h.snapshot_options("inspector_selected", &options());
 }
