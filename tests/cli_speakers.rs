@@ -294,16 +294,3 @@ fn compare_detects_turns_when_a_project_has_none() {
     let before = std::fs::read_to_string(&path).unwrap();
     assert!(!before.contains("Question"), "the file is not changed");
 }
-
-/// Writes the sample's compare table to `$MARGINALIA_DUMP` (manual check).
-#[test]
-#[ignore = "writes the sample's compare table for a manual look"]
-fn dump_sample_compare() {
-    let dir = std::env::var("MARGINALIA_DUMP").unwrap_or_else(|_| "/tmp".into());
-    let path = Path::new(&dir).join("sample.ron");
-    std::fs::write(
-        &path,
-        project_file::to_ron_string(&sample_project()).unwrap(),
-    )
-    .unwrap();
-}
