@@ -8,7 +8,7 @@
 
 use super::document::Document;
 use super::ids::{AnnotationId, DocId, RelationId, SpeakerId, TagId};
-use super::text;
+use super::text::{self, QuoteContext};
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
@@ -81,7 +81,25 @@ impl Annotation {
             return None;
         }
         let q = text::quote_context(doc_text, range.clone())?;
-        Some(Self {
+        Some(Self::from_context(
+            doc,
+            range,
+            q,
+            tags,
+            annotator.into(),
+            now,
+        ))
+    }
+
+    fn from_context(
+        doc: DocId,
+        range: Range<usize>,
+        q: QuoteContext,
+        tags: Vec<TagId>,
+        annotator: String,
+        now: Timestamp,
+    ) -> Self {
+        Self {
             id: AnnotationId::generate(),
             doc,
             start: range.start,
@@ -92,10 +110,10 @@ impl Annotation {
             tags,
             speaker: None,
             note: String::new(),
-            annotator: annotator.into(),
+            annotator,
             created: now.clone(),
             modified: now,
-        })
+        }
     }
 
     /// Like [`Annotation::new`], but cuts the quote and context from a
@@ -112,21 +130,14 @@ impl Annotation {
             return None;
         }
         let q = doc.quote_context(range.clone())?;
-        Some(Self {
-            id: AnnotationId::generate(),
-            doc: doc.id.clone(),
-            start: range.start,
-            end: range.end,
-            quote: q.quote,
-            prefix: q.prefix,
-            suffix: q.suffix,
+        Some(Self::from_context(
+            doc.id.clone(),
+            range,
+            q,
             tags,
-            speaker: None,
-            note: String::new(),
-            annotator: annotator.into(),
-            created: now.clone(),
-            modified: now,
-        })
+            annotator.into(),
+            now,
+        ))
     }
 
     /// Like [`Annotation::set_range`], through the document's char index.
@@ -134,15 +145,10 @@ impl Annotation {
         if range.start >= range.end {
             return false;
         }
-        let Some(q) = doc.quote_context(range.clone()) else {
-            return false;
-        };
-        self.start = range.start;
-        self.end = range.end;
-        self.quote = q.quote;
-        self.prefix = q.prefix;
-        self.suffix = q.suffix;
-        true
+        match doc.quote_context(range.clone()) {
+            Some(q) => self.place(range, q),
+            None => false,
+        }
     }
 
     /// The covered char range.
@@ -157,9 +163,13 @@ impl Annotation {
         if range.start >= range.end {
             return false;
         }
-        let Some(q) = text::quote_context(doc_text, range.clone()) else {
-            return false;
-        };
+        match text::quote_context(doc_text, range.clone()) {
+            Some(q) => self.place(range, q),
+            None => false,
+        }
+    }
+
+    fn place(&mut self, range: Range<usize>, q: QuoteContext) -> bool {
         self.start = range.start;
         self.end = range.end;
         self.quote = q.quote;
