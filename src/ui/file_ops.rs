@@ -302,31 +302,17 @@ impl MarginaliaApp {
                     Pending::Open(_) => "opening another project",
                     Pending::Close => "closing",
                 };
-                let mut choice = None;
-                let r = egui::Modal::new(egui::Id::unique("unsaved_modal")).show(ctx, |ui| {
-                    ui.set_max_width(360.0);
-                    ui.heading("Unsaved changes");
-                    ui.add_space(4.0);
-                    ui.label(format!(
-                        "“{}” has changes that are not saved. Save them before {doing}?",
-                        self.project.name
-                    ));
-                    ui.add_space(8.0);
-                    ui.horizontal(|ui| {
-                        if ui.button("Save").clicked() {
-                            choice = Some(0);
-                        }
-                        if ui.button("Discard").clicked() {
-                            choice = Some(1);
-                        }
-                        if ui.button("Cancel").clicked() {
-                            choice = Some(2);
-                        }
-                    });
-                });
-                if r.should_close() && choice.is_none() {
-                    choice = Some(2);
-                }
+                let body = format!(
+                    "“{}” has changes that are not saved. Save them before {doing}?",
+                    self.project.name
+                );
+                let choice = ask(
+                    ctx,
+                    "unsaved_modal",
+                    "Unsaved changes",
+                    &body,
+                    ["Save", "Discard", "Cancel"],
+                );
                 match choice {
                     Some(0) => {
                         self.modal = None;
@@ -341,33 +327,18 @@ impl MarginaliaApp {
                 }
             }
             PendingModal::ChangedOnDisk { path, then } => {
-                let mut choice = None;
-                let r =
-                    egui::Modal::new(egui::Id::unique("changed_on_disk_modal")).show(ctx, |ui| {
-                        ui.set_max_width(380.0);
-                        ui.heading("The file changed on disk");
-                        ui.add_space(4.0);
-                        ui.label(format!(
-                            "{} was changed by another program since it was opened. \
-                         Overwriting it loses those changes.",
-                            path.display()
-                        ));
-                        ui.add_space(8.0);
-                        ui.horizontal(|ui| {
-                            if ui.button("Overwrite").clicked() {
-                                choice = Some(0);
-                            }
-                            if ui.button("Save As…").clicked() {
-                                choice = Some(1);
-                            }
-                            if ui.button("Cancel").clicked() {
-                                choice = Some(2);
-                            }
-                        });
-                    });
-                if r.should_close() && choice.is_none() {
-                    choice = Some(2);
-                }
+                let body = format!(
+                    "{} was changed by another program since it was opened. \
+                     Overwriting it loses those changes.",
+                    path.display()
+                );
+                let choice = ask(
+                    ctx,
+                    "changed_on_disk_modal",
+                    "The file changed on disk",
+                    &body,
+                    ["Overwrite", "Save As…", "Cancel"],
+                );
                 match choice {
                     Some(0) => {
                         self.modal = None;
@@ -419,4 +390,35 @@ mod tests {
         assert_eq!(suggested_file_name(&p), "tufts-now-russia-ukraine.ron");
         assert_eq!(suggested_file_name(&Project::new("—")), "project.ron");
     }
+}
+
+/// A modal question with three answers, the last one meaning "cancel"
+/// (also chosen by Escape or a click outside). Returns the index of the
+/// answer clicked this frame.
+fn ask(
+    ctx: &egui::Context,
+    id: &str,
+    heading: &str,
+    body: &str,
+    answers: [&str; 3],
+) -> Option<usize> {
+    let mut choice = None;
+    let r = egui::Modal::new(egui::Id::unique(id)).show(ctx, |ui| {
+        ui.set_max_width(380.0);
+        ui.heading(heading);
+        ui.add_space(4.0);
+        ui.label(body);
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            for (i, answer) in answers.iter().enumerate() {
+                if ui.button(*answer).clicked() {
+                    choice = Some(i);
+                }
+            }
+        });
+    });
+    if r.should_close() && choice.is_none() {
+        choice = Some(answers.len() - 1);
+    }
+    choice
 }
