@@ -110,3 +110,48 @@ fn linking_from_the_inspector_adds_a_relation_and_undo_removes_it() {
     h.run();
     assert_eq!(h.state().project().relations.len(), before);
 }
+
+#[test]
+fn importing_a_transcript_detects_its_speakers_in_the_same_undo_step() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/transcripts/press-briefing.txt");
+    let dialogs = FakeDialogs::new();
+    dialogs.push_open_text(&src);
+    let p = sample_project();
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_max_steps(120)
+        .build_eframe({
+            let p = p.clone();
+            move |_cc| MarginaliaApp::new(p, None, Box::new(dialogs))
+        });
+    h.run();
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label_contains("Import text").click();
+    h.run();
+    let project = h.state().project();
+    assert_eq!(project.documents.len(), 2);
+    let doc = project.documents[1].id.clone();
+    let turns: Vec<_> = project.turns_of(&doc).collect();
+    assert!(turns.len() > 3, "turns detected: {turns:?}");
+    assert_eq!(turns.first().map(|t| t.start), Some(0));
+    assert_eq!(
+        turns.last().map(|t| t.end),
+        Some(project.documents[1].char_len())
+    );
+    let psaki = project
+        .speakers
+        .iter()
+        .find(|s| s.answers_to("Jen Psaki") || s.answers_to("MS. PSAKI"))
+        .expect("the press secretary is found");
+    assert!(turns.iter().any(|t| t.speaker.as_ref() == Some(&psaki.id)));
+    assert_eq!(project.validate(), vec![]);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(
+        h.state().project(),
+        &p,
+        "one undo removes text, turns and speakers"
+    );
+}

@@ -8,7 +8,7 @@
 use super::app::MarginaliaApp;
 use crate::io::project_file::{self, SaveError};
 use crate::io::text_import::import_text_file;
-use crate::model::{Edit, Project};
+use crate::model::{Document, Edit, Project};
 use std::path::{Path, PathBuf};
 
 /// Something to do once unsaved changes are dealt with.
@@ -78,8 +78,31 @@ pub fn project_from_text(path: &Path) -> Result<Project, String> {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| doc.title.clone());
     let mut p = Project::new(name);
-    p.documents.push(doc);
+    let edit = insert_document_edit(&p, doc);
+    edit.apply(&mut p).map_err(|e| e.to_string())?;
     Ok(p)
+}
+
+/// Adds `doc` to the project and detects its speaker turns, as one edit (so
+/// one undo step takes both away). Detection only reads the speakers, so it
+/// runs on a scratch project holding them and the new document.
+pub fn insert_document_edit(project: &Project, doc: Document) -> Edit {
+    let id = doc.id.clone();
+    let title = doc.title.clone();
+    let mut scratch = Project::new("");
+    scratch.speakers = project.speakers.clone();
+    scratch.documents.push(doc.clone());
+    let detect = crate::analysis::speakers::detection_edit(&scratch, &id);
+    Edit::batch(
+        format!("import {title}"),
+        vec![
+            Edit::InsertDocument {
+                index: project.documents.len(),
+                document: Box::new(doc),
+            },
+            detect,
+        ],
+    )
 }
 
 /// A file name to suggest when saving `project` for the first time.
@@ -255,10 +278,7 @@ impl MarginaliaApp {
         match import_text_file(path) {
             Ok(doc) => {
                 let id = doc.id.clone();
-                let edit = Edit::InsertDocument {
-                    index: self.project.documents.len(),
-                    document: Box::new(doc),
-                };
+                let edit = insert_document_edit(&self.project, doc);
                 if self.apply_edit(edit) {
                     self.doc = Some(id);
                     self.text_view.clear_selection();
