@@ -52,6 +52,7 @@ pub struct MarginaliaApp {
     pub(super) show_prefs: bool,
     pub(super) show_about: bool,
     pub(super) close_confirmed: bool,
+    pub(super) exchange: super::exchange::Exchange,
     counts: Counts,
     last_title: String,
 }
@@ -87,6 +88,7 @@ impl MarginaliaApp {
             show_prefs: false,
             show_about: false,
             close_confirmed: false,
+            exchange: Default::default(),
             counts: Counts::default(),
             last_title: String::new(),
         };
@@ -348,6 +350,8 @@ impl MarginaliaApp {
             Command::Save => self.save(ctx, None),
             Command::SaveAs => self.save_as(ctx, None),
             Command::ImportText => self.import_text_dialog(),
+            Command::Export => self.exchange.open_export(),
+            Command::ImportAnnotations => self.exchange.open_import(),
             Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             Command::Undo => self.undo(),
             Command::Redo => self.redo(),
@@ -525,6 +529,7 @@ impl eframe::App for MarginaliaApp {
 
         self.draw_panels(ui, &mut actions);
         self.draw_windows(&ctx, &mut actions);
+        self.draw_exchange(&ctx);
         self.draw_modal(&ctx);
         self.process(&ctx, actions);
         self.update_title(&ctx);
