@@ -236,6 +236,24 @@ impl ExportForm {
         project: &Project,
         revision: u64,
     ) -> Option<ExchangeAction> {
+        // The choices scroll; the count and the button stay in view below.
+        let body_height = (ui.ctx().content_rect().height() - 240.0).clamp(160.0, 620.0);
+        let changed = egui::ScrollArea::vertical()
+            .id_salt("export_body")
+            .max_height(body_height)
+            .auto_shrink([false, true])
+            .show(ui, |ui| self.body_ui(ui, project))
+            .inner;
+        if changed {
+            self.count = None;
+        }
+        ui.separator();
+        self.footer_ui(ui, project, revision)
+    }
+
+    /// Format, format switches and filters; returns whether the selection
+    /// changed.
+    fn body_ui(&mut self, ui: &mut egui::Ui, project: &Project) -> bool {
         let mut changed = false;
         ui.label(egui::RichText::new("Format").strong());
         egui::Grid::new("export_formats")
@@ -308,11 +326,16 @@ impl ExportForm {
         ui.separator();
 
         changed |= self.filters_ui(ui, project);
-        if changed {
-            self.count = None;
-        }
-        ui.separator();
+        changed
+    }
 
+    /// The live count and the Export button.
+    fn footer_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        project: &Project,
+        revision: u64,
+    ) -> Option<ExchangeAction> {
         let n = self.count(project, revision);
         let options = self.options(project);
         let text = if n == 1 {
@@ -365,35 +388,30 @@ impl ExportForm {
             .show(ui, |ui| {
                 let ids: Vec<TagId> = project.codebook.tags.iter().map(|t| t.id.clone()).collect();
                 changed |= all_none(ui, "tags", &mut self.off_tags, &ids);
-                egui::ScrollArea::vertical()
-                    .id_salt("export_tags")
-                    .max_height(180.0)
-                    .show(ui, |ui| {
-                        for (tag, depth) in project.codebook.tree_order() {
-                            let forced = ancestor_checked(project, &self.off_tags, &tag.id);
-                            ui.horizontal(|ui| {
-                                ui.add_space(depth as f32 * 18.0);
-                                if forced {
-                                    let mut on = true;
-                                    ui.add_enabled(false, egui::Checkbox::new(&mut on, &tag.name))
-                                        .on_disabled_hover_text("Included with its parent tag");
-                                } else {
-                                    let was_on = !self.off_tags.contains(&tag.id);
-                                    if toggle(ui, &mut self.off_tags, &tag.id, &tag.name) {
-                                        changed = true;
-                                        // A tag includes its children: they follow it.
-                                        for d in project.codebook.with_descendants(&tag.id) {
-                                            if was_on {
-                                                self.off_tags.insert(d);
-                                            } else {
-                                                self.off_tags.remove(&d);
-                                            }
-                                        }
+                for (tag, depth) in project.codebook.tree_order() {
+                    let forced = ancestor_checked(project, &self.off_tags, &tag.id);
+                    ui.horizontal(|ui| {
+                        ui.add_space(depth as f32 * 18.0);
+                        if forced {
+                            let mut on = true;
+                            ui.add_enabled(false, egui::Checkbox::new(&mut on, &tag.name))
+                                .on_disabled_hover_text("Included with its parent tag");
+                        } else {
+                            let was_on = !self.off_tags.contains(&tag.id);
+                            if toggle(ui, &mut self.off_tags, &tag.id, &tag.name) {
+                                changed = true;
+                                // A tag includes its children: they follow it.
+                                for d in project.codebook.with_descendants(&tag.id) {
+                                    if was_on {
+                                        self.off_tags.insert(d);
+                                    } else {
+                                        self.off_tags.remove(&d);
                                     }
                                 }
-                            });
+                            }
                         }
                     });
+                }
                 if project.codebook.tags.is_empty() {
                     ui.label(egui::RichText::new("No tags").weak());
                 }
@@ -422,14 +440,9 @@ impl ExportForm {
             .show(ui, |ui| {
                 let ids: Vec<DocId> = project.documents.iter().map(|d| d.id.clone()).collect();
                 changed |= all_none(ui, "documents", &mut self.off_docs, &ids);
-                egui::ScrollArea::vertical()
-                    .id_salt("export_docs")
-                    .max_height(120.0)
-                    .show(ui, |ui| {
-                        for d in &project.documents {
-                            changed |= toggle(ui, &mut self.off_docs, &d.id, &d.title);
-                        }
-                    });
+                for d in &project.documents {
+                    changed |= toggle(ui, &mut self.off_docs, &d.id, &d.title);
+                }
             });
         changed
     }
@@ -656,11 +669,7 @@ impl Exchange {
                 .resizable(true)
                 .default_width(560.0)
                 .show(ctx, |ui| {
-                    egui::ScrollArea::vertical()
-                        .id_salt("exchange_scroll")
-                        .show(ui, |ui| {
-                            action = self.ui(ui, project, revision);
-                        });
+                    action = self.ui(ui, project, revision);
                 });
             if !open {
                 self.open = None;
@@ -685,7 +694,7 @@ impl Exchange {
                 let r = &shown.report;
                 ui.label(
                     egui::RichText::new(format!(
-                        "Imported {} annotations from {}",
+                        "{} annotations imported from {}",
                         r.annotations, shown.source
                     ))
                     .strong(),

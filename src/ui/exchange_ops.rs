@@ -120,3 +120,10 @@ impl MarginaliaApp {
             .show_report(path.display().to_string(), format, report);
     }
 }
+
+impl MarginaliaApp {
+    /// The Export / Import windows' state (tests read the report from it).
+    pub fn exchange(&self) -> &super::exchange::Exchange {
+        &self.exchange
+    }
+}
