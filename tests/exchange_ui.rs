@@ -286,7 +286,7 @@ fn doccano_import_brings_annotations_back_as_one_undo_step() {
     );
     assert!(!h.state().history().is_dirty());
 
-    h.get_by_label("Close").click();
+    h.get_by_label("Close report").click();
     h.run();
     assert!(h.state().exchange().report().is_none());
     assert!(h.query_by_label("Import report").is_none());

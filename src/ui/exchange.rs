@@ -237,7 +237,7 @@ impl ExportForm {
         revision: u64,
     ) -> Option<ExchangeAction> {
         // The choices scroll; the count and the button stay in view below.
-        let body_height = (ui.ctx().content_rect().height() - 240.0).clamp(160.0, 620.0);
+        let body_height = (ui.ctx().content_rect().height() - 220.0).clamp(160.0, 640.0);
         let changed = egui::ScrollArea::vertical()
             .id_salt("export_body")
             .max_height(body_height)
@@ -592,6 +592,9 @@ pub struct Exchange {
     export: ExportForm,
     import: ImportForm,
     report: Option<ShownReport>,
+    /// Frames left to repaint after a window opened: egui sizes a new
+    /// window over a few frames, and nothing else asks for them.
+    settle: u8,
 }
 
 impl Exchange {
@@ -599,11 +602,13 @@ impl Exchange {
     pub fn open_export(&mut self) {
         self.open = Some(Tab::Export);
         self.export.count = None;
+        self.settle = 3;
     }
 
     /// Opens the Import window (closing the Export one).
     pub fn open_import(&mut self) {
         self.open = Some(Tab::Import);
+        self.settle = 3;
     }
 
     /// Closes the Export / Import window.
@@ -628,6 +633,7 @@ impl Exchange {
             format,
             report,
         });
+        self.settle = 3;
     }
 
     /// The report being shown, if any.
@@ -656,18 +662,26 @@ impl Exchange {
         revision: u64,
     ) -> Option<ExchangeAction> {
         let mut action = None;
+        if self.settle > 0 {
+            self.settle -= 1;
+            ctx.request_repaint();
+        }
         if let Some(tab) = self.open {
             let title = match tab {
                 Tab::Export => "Export",
                 Tab::Import => "Import annotations",
             };
             let mut open = true;
+            let screen = ctx.content_rect();
+            // Height follows the content (the choices scroll inside), so
+            // the count and the button are never cut off.
             egui::Window::new(title)
                 .id(egui::Id::unique("exchange_window"))
                 .open(&mut open)
                 .collapsible(false)
-                .resizable(true)
-                .default_width(560.0)
+                .resizable([true, false])
+                .default_width(600.0)
+                .default_pos([screen.center().x - 300.0, screen.top() + 40.0])
                 .show(ctx, |ui| {
                     action = self.ui(ui, project, revision);
                 });
@@ -685,11 +699,13 @@ impl Exchange {
         };
         let mut open = true;
         let mut close = false;
+        let screen = ctx.content_rect();
         egui::Window::new("Import report")
             .open(&mut open)
             .collapsible(false)
-            .resizable(true)
+            .resizable([true, false])
             .default_width(480.0)
+            .default_pos([screen.center().x - 240.0, screen.top() + 80.0])
             .show(ctx, |ui| {
                 let r = &shown.report;
                 ui.label(
@@ -737,7 +753,7 @@ impl Exchange {
                         }
                     });
                 ui.add_space(4.0);
-                if ui.button("Close").clicked() {
+                if ui.button("Close report").clicked() {
                     close = true;
                 }
             });
