@@ -47,12 +47,12 @@ pub struct MarginaliaApp {
     pub(super) stamp: Option<DiskStamp>,
     pub(super) prefs: Prefs,
     pub(super) modal: Option<PendingModal>,
+    pub(super) exchange: super::exchange::Exchange,
     pub(super) status: Option<StatusMessage>,
     pub(super) show_shortcuts: bool,
     pub(super) show_prefs: bool,
     pub(super) show_about: bool,
     pub(super) close_confirmed: bool,
-    pub(super) exchange: super::exchange::Exchange,
     counts: Counts,
     last_title: String,
 }
@@ -83,12 +83,12 @@ impl MarginaliaApp {
             stamp,
             prefs: Prefs::default(),
             modal: None,
+            exchange: Default::default(),
             status: None,
             show_shortcuts: false,
             show_prefs: false,
             show_about: false,
             close_confirmed: false,
-            exchange: Default::default(),
             counts: Counts::default(),
             last_title: String::new(),
         };
@@ -528,8 +528,8 @@ impl eframe::App for MarginaliaApp {
         }
 
         self.draw_panels(ui, &mut actions);
-        self.draw_windows(&ctx, &mut actions);
         self.draw_exchange(&ctx);
+        self.draw_windows(&ctx, &mut actions);
         self.draw_modal(&ctx);
         self.process(&ctx, actions);
         self.update_title(&ctx);
