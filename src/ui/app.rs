@@ -48,6 +48,7 @@ pub struct MarginaliaApp {
     pub(super) stamp: Option<DiskStamp>,
     pub(super) prefs: Prefs,
     pub(super) modal: Option<PendingModal>,
+    pub(super) exchange: super::exchange::Exchange,
     pub(super) status: Option<StatusMessage>,
     pub(super) show_shortcuts: bool,
     pub(super) show_prefs: bool,
@@ -84,6 +85,7 @@ impl MarginaliaApp {
             stamp,
             prefs: Prefs::default(),
             modal: None,
+            exchange: Default::default(),
             status: None,
             show_shortcuts: false,
             show_prefs: false,
@@ -351,6 +353,8 @@ impl MarginaliaApp {
             Command::Save => self.save(ctx, None),
             Command::SaveAs => self.save_as(ctx, None),
             Command::ImportText => self.import_text_dialog(),
+            Command::Export => self.exchange.open_export(),
+            Command::ImportAnnotations => self.exchange.open_import(),
             Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             Command::Undo => self.undo(),
             Command::Redo => self.redo(),
@@ -550,6 +554,7 @@ impl eframe::App for MarginaliaApp {
         }
 
         self.draw_panels(ui, &mut actions);
+        self.draw_exchange(&ctx);
         self.draw_windows(&ctx, &mut actions);
         self.draw_compare_window(&ctx, &mut actions);
         self.draw_modal(&ctx);

@@ -16,6 +16,10 @@ pub enum Command {
     SaveAs,
     /// Import a text file as a new document.
     ImportText,
+    /// Open the Export window (other tools' formats, with filters).
+    Export,
+    /// Open the Import annotations window.
+    ImportAnnotations,
     /// Quit the application.
     Quit,
     /// Undo the last change.
@@ -67,6 +71,8 @@ impl Command {
             Command::Save,
             Command::SaveAs,
             Command::ImportText,
+            Command::Export,
+            Command::ImportAnnotations,
             Command::Quit,
             Command::Redo,
             Command::Undo,
@@ -90,6 +96,8 @@ impl Command {
             Command::Save => "Save".into(),
             Command::SaveAs => "Save As…".into(),
             Command::ImportText => "Import text…".into(),
+            Command::Export => "Export…".into(),
+            Command::ImportAnnotations => "Import annotations…".into(),
             Command::Quit => "Quit".into(),
             Command::Undo => "Undo".into(),
             Command::Redo => "Redo".into(),
@@ -115,6 +123,12 @@ impl Command {
             Command::Save => "Save the project to its file",
             Command::SaveAs => "Save the project to a new file",
             Command::ImportText => "Add a .txt or .md file as a new document",
+            Command::Export => {
+                "Write the annotations for another tool: CSV, brat, doccano, W3C, REFI-QDA…"
+            }
+            Command::ImportAnnotations => {
+                "Read annotations from brat, doccano, W3C, Label Studio, REFI-QDA, CSV or JSON"
+            }
             Command::Quit => "Close the window (asks to save changes)",
             Command::Undo => "Undo the last change",
             Command::Redo => "Redo the last undone change",
@@ -145,6 +159,7 @@ impl Command {
             Command::Save => KeyboardShortcut::new(cmd, Key::S),
             Command::SaveAs => KeyboardShortcut::new(cmd_shift, Key::S),
             Command::Quit => KeyboardShortcut::new(cmd, Key::Q),
+            Command::Export => KeyboardShortcut::new(cmd, Key::E),
             Command::Undo => KeyboardShortcut::new(cmd, Key::Z),
             Command::Redo => KeyboardShortcut::new(cmd_shift, Key::Z),
             Command::DeleteAnnotation => KeyboardShortcut::new(none, Key::Delete),
@@ -155,6 +170,7 @@ impl Command {
             Command::Compare => KeyboardShortcut::new(cmd, Key::K),
             Command::ApplyTag(n) => KeyboardShortcut::new(none, digit_key(n)?),
             Command::ImportText
+            | Command::ImportAnnotations
             | Command::Preferences
             | Command::ToggleLeft
             | Command::ToggleRight
@@ -178,6 +194,7 @@ impl Command {
             | Command::Save
             | Command::SaveAs
             | Command::Quit
+            | Command::Export
             | Command::Find
             | Command::Compare
             | Command::ShowShortcuts => InTextField::Fires,

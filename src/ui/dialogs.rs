@@ -18,6 +18,13 @@ pub trait Dialogs {
     fn save_project(&mut self, suggested: &str) -> Option<PathBuf>;
     /// Asks for a text file (.txt, .md) to import.
     fn open_text(&mut self) -> Option<PathBuf>;
+    /// Asks where to write an export; `suggested` is a file name and
+    /// `extension` the format's (without the dot).
+    fn save_export(&mut self, suggested: &str, extension: &str) -> Option<PathBuf>;
+    /// Asks for a folder (brat exports and imports).
+    fn pick_folder(&mut self) -> Option<PathBuf>;
+    /// Asks for a file to import annotations from, offering `extensions`.
+    fn open_import(&mut self, extensions: &[&str]) -> Option<PathBuf>;
 }
 
 /// Native dialogs through rfd.
@@ -48,6 +55,30 @@ impl Dialogs for RfdDialogs {
             .add_filter("All files", &["*"])
             .pick_file()
     }
+
+    fn save_export(&mut self, suggested: &str, extension: &str) -> Option<PathBuf> {
+        let mut d = rfd::FileDialog::new()
+            .set_title("Export")
+            .set_file_name(suggested);
+        if !extension.is_empty() {
+            d = d.add_filter(extension.to_uppercase(), &[extension]);
+        }
+        d.save_file()
+    }
+
+    fn pick_folder(&mut self) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title("Choose a folder")
+            .pick_folder()
+    }
+
+    fn open_import(&mut self, extensions: &[&str]) -> Option<PathBuf> {
+        let mut d = rfd::FileDialog::new().set_title("Import annotations");
+        if !extensions.is_empty() {
+            d = d.add_filter("Annotations", extensions);
+        }
+        d.add_filter("All files", &["*"]).pick_file()
+    }
 }
 
 /// What a [`FakeDialogs`] will answer and what it was asked.
@@ -59,6 +90,12 @@ pub struct FakeQueues {
     pub save_project: VecDeque<PathBuf>,
     /// Answers to [`Dialogs::open_text`].
     pub open_text: VecDeque<PathBuf>,
+    /// Answers to [`Dialogs::save_export`].
+    pub save_export: VecDeque<PathBuf>,
+    /// Answers to [`Dialogs::pick_folder`].
+    pub pick_folder: VecDeque<PathBuf>,
+    /// Answers to [`Dialogs::open_import`].
+    pub open_import: VecDeque<PathBuf>,
     /// Every question asked, by method name (`"open_project"`, …).
     pub asked: Vec<String>,
 }
@@ -92,6 +129,21 @@ impl FakeDialogs {
         self.queues.borrow_mut().open_text.push_back(path.into());
     }
 
+    /// Queues an answer for the next "export to" question.
+    pub fn push_save_export(&self, path: impl Into<PathBuf>) {
+        self.queues.borrow_mut().save_export.push_back(path.into());
+    }
+
+    /// Queues an answer for the next "choose a folder" question.
+    pub fn push_pick_folder(&self, path: impl Into<PathBuf>) {
+        self.queues.borrow_mut().pick_folder.push_back(path.into());
+    }
+
+    /// Queues an answer for the next "import annotations from" question.
+    pub fn push_open_import(&self, path: impl Into<PathBuf>) {
+        self.queues.borrow_mut().open_import.push_back(path.into());
+    }
+
     /// The questions asked so far.
     pub fn asked(&self) -> Vec<String> {
         self.queues.borrow().asked.clone()
@@ -116,6 +168,25 @@ impl Dialogs for FakeDialogs {
         q.asked.push("open_text".into());
         q.open_text.pop_front()
     }
+
+    fn save_export(&mut self, suggested: &str, extension: &str) -> Option<PathBuf> {
+        let mut q = self.queues.borrow_mut();
+        q.asked.push(format!("save_export {suggested} {extension}"));
+        q.save_export.pop_front()
+    }
+
+    fn pick_folder(&mut self) -> Option<PathBuf> {
+        let mut q = self.queues.borrow_mut();
+        q.asked.push("pick_folder".into());
+        q.pick_folder.pop_front()
+    }
+
+    fn open_import(&mut self, extensions: &[&str]) -> Option<PathBuf> {
+        let mut q = self.queues.borrow_mut();
+        q.asked
+            .push(format!("open_import {}", extensions.join(",")));
+        q.open_import.pop_front()
+    }
 }
 
 #[cfg(test)]
@@ -133,6 +204,18 @@ mod tests {
         );
         assert_eq!(app_side.save_project("x.ron"), None);
         assert_eq!(app_side.open_text(), None);
-        assert_eq!(test_side.asked().len(), 3);
+        test_side.push_open_import("/tmp/b.jsonl");
+        test_side.push_pick_folder("/tmp/brat");
+        assert_eq!(app_side.save_export("x.csv", "csv"), None);
+        assert_eq!(
+            app_side.open_import(&["jsonl"]),
+            Some(PathBuf::from("/tmp/b.jsonl"))
+        );
+        assert_eq!(app_side.pick_folder(), Some(PathBuf::from("/tmp/brat")));
+        assert_eq!(app_side.pick_folder(), None);
+        let asked = test_side.asked();
+        assert_eq!(asked.len(), 7);
+        assert_eq!(asked[3], "save_export x.csv csv");
+        assert_eq!(asked[4], "open_import jsonl");
     }
 }

@@ -70,6 +70,8 @@ pub fn menu_bar(
             item(ui, Command::SaveAs, true, actions);
             ui.separator();
             item(ui, Command::ImportText, true, actions);
+            item(ui, Command::ImportAnnotations, true, actions);
+            item(ui, Command::Export, true, actions);
             ui.separator();
             item(ui, Command::Quit, true, actions);
         });

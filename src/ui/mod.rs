@@ -16,6 +16,8 @@ pub mod commands;
 pub mod compare_view;
 pub mod dialogs;
 pub mod documents;
+pub mod exchange;
+mod exchange_ops;
 pub mod file_ops;
 pub mod inspector;
 pub mod link_ui;
