@@ -155,3 +155,28 @@ fn importing_a_transcript_detects_its_speakers_in_the_same_undo_step() {
         "one undo removes text, turns and speakers"
     );
 }
+
+#[test]
+fn compare_csv_export_writes_the_table_through_the_save_dialog() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("compare.csv");
+    let dialogs = FakeDialogs::new();
+    dialogs.push_save_export(&out);
+    let mut h = Harness::builder()
+        .with_size([1600.0, 1400.0])
+        .with_max_steps(120)
+        .build_eframe(move |_cc| MarginaliaApp::new(sample_project(), None, Box::new(dialogs)));
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::K);
+    h.run();
+    h.get_by_label("CSV").click();
+    h.run();
+    let written = std::fs::read_to_string(&out).expect("the export was written");
+    let table = CompareTable::build(&sample_project(), &[], &Topics::Questions);
+    assert_eq!(written, table.to_csv().expect("csv"));
+    assert!(
+        h.state()
+            .status()
+            .is_some_and(|s| s.text.contains("compare.csv"))
+    );
+}

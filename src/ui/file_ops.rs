@@ -392,26 +392,6 @@ impl MarginaliaApp {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn file_kinds_by_extension() {
-        assert_eq!(FileKind::of(Path::new("a/b.RON")), FileKind::Project);
-        assert_eq!(FileKind::of(Path::new("notes.md")), FileKind::Text);
-        assert_eq!(FileKind::of(Path::new("x.txt")), FileKind::Text);
-        assert_eq!(FileKind::of(Path::new("x")), FileKind::Other);
-    }
-
-    #[test]
-    fn suggested_names_are_plain() {
-        let p = Project::new("Tufts Now — Russia & Ukraine");
-        assert_eq!(suggested_file_name(&p), "tufts-now-russia-ukraine.ron");
-        assert_eq!(suggested_file_name(&Project::new("—")), "project.ron");
-    }
-}
-
 /// A modal question with three answers, the last one meaning "cancel"
 /// (also chosen by Escape or a click outside). Returns the index of the
 /// answer clicked this frame.
@@ -441,4 +421,24 @@ fn ask(
         choice = Some(answers.len() - 1);
     }
     choice
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_kinds_by_extension() {
+        assert_eq!(FileKind::of(Path::new("a/b.RON")), FileKind::Project);
+        assert_eq!(FileKind::of(Path::new("notes.md")), FileKind::Text);
+        assert_eq!(FileKind::of(Path::new("x.txt")), FileKind::Text);
+        assert_eq!(FileKind::of(Path::new("x")), FileKind::Other);
+    }
+
+    #[test]
+    fn suggested_names_are_plain() {
+        let p = Project::new("Tufts Now — Russia & Ukraine");
+        assert_eq!(suggested_file_name(&p), "tufts-now-russia-ukraine.ron");
+        assert_eq!(suggested_file_name(&Project::new("—")), "project.ron");
+    }
 }

@@ -98,7 +98,11 @@ impl MarginaliaApp {
 
     /// Writes text the user exported from a view to a file they pick.
     pub(super) fn save_text(&mut self, file_name: &str, content: &str) {
-        let Some(path) = self.dialogs.save_project(file_name) else {
+        let extension = std::path::Path::new(file_name)
+            .extension()
+            .map(|e| e.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let Some(path) = self.dialogs.save_export(file_name, &extension) else {
             return;
         };
         match std::fs::write(&path, content) {
