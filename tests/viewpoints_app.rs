@@ -180,3 +180,27 @@ fn compare_csv_export_writes_the_table_through_the_save_dialog() {
             .is_some_and(|s| s.text.contains("compare.csv"))
     );
 }
+
+#[test]
+fn a_link_can_start_from_a_claim_in_the_compare_view() {
+    let mut h = harness();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::K);
+    h.run();
+    let table = CompareTable::build(&sample_project(), &[], &Topics::Questions);
+    let claim = table.rows[0]
+        .cells
+        .iter()
+        .flat_map(|c| &c.claims)
+        .next()
+        .expect("claims under the first question")
+        .clone();
+    h.get_by_label(&snippet(&claim.quote, 140))
+        .click_secondary();
+    h.run();
+    h.get_by_label("Link to another claim…").click();
+    h.run();
+    assert_eq!(h.state().selected(), Some(&claim.annotation));
+    // The inspector's picker is open for that claim.
+    h.get_by_role_and_label(Role::TextInput, "Search:");
+}

@@ -34,6 +34,8 @@ pub enum Action {
     ClearRecent,
     /// Show a message in the status bar.
     Status(String),
+    /// Select an annotation, scroll to it and open the link picker for it.
+    StartLink(AnnotationId),
     /// Save text rendered by a view (a comparison export) to a file the
     /// user picks.
     SaveText {

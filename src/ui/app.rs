@@ -413,6 +413,11 @@ impl MarginaliaApp {
                 Action::ClearRecent => self.prefs.recent.clear(),
                 Action::Status(s) => self.set_status(s, false),
                 Action::SaveText { file_name, content } => self.save_text(&file_name, &content),
+                Action::StartLink(id) => {
+                    self.viewpoints.links.start_picking(&id);
+                    self.prefs.show_right = true;
+                    self.reveal(id);
+                }
             }
         }
     }

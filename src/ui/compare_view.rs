@@ -451,6 +451,15 @@ fn claim_ui(ui: &mut egui::Ui, claim: &ClaimView, actions: &mut Vec<ViewpointAct
             annotation: claim.annotation.clone(),
         });
     }
+    r.context_menu(|ui| {
+        if ui.button("Link to another claim…").clicked() {
+            actions.push(ViewpointAction::StartLink {
+                doc: claim.doc.clone(),
+                annotation: claim.annotation.clone(),
+            });
+            ui.close();
+        }
+    });
     if !claim.chips.is_empty() {
         ui.horizontal_wrapped(|ui| {
             ui.spacing_mut().item_spacing.x = 4.0;

@@ -70,6 +70,22 @@ impl LinkPanel {
         self.picking
     }
 
+    /// Opens the picker for `selected` (from the Compare view's "Link to
+    /// another claim…"), as a click on "Link to…" would.
+    pub fn start_picking(&mut self, selected: &AnnotationId) {
+        self.picking = true;
+        self.target = None;
+        self.search.clear();
+        // Point the cache at `selected` (with a revision no project has, so
+        // it is rebuilt) so the next frame does not see a change of
+        // annotation and leave pick mode.
+        let key = LinksKey {
+            revision: u64::MAX,
+            selected: selected.clone(),
+        };
+        self.links = Some((key, Vec::new()));
+    }
+
     /// Draws the links of `selected`. New relations are recorded with
     /// `annotator`; `revision` is the project's, for caching.
     pub fn ui(

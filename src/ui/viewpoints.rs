@@ -53,6 +53,14 @@ pub enum ViewpointAction {
         /// The annotation.
         annotation: AnnotationId,
     },
+    /// Show this annotation and start linking it to another claim (the
+    /// inspector's "Link to…" picker opens).
+    StartLink {
+        /// The document holding the annotation.
+        doc: DocId,
+        /// The annotation the link starts from.
+        annotation: AnnotationId,
+    },
     /// Save `content` to a file the user picks (the app shows the dialog).
     Export {
         /// The format of `content`.

@@ -30,6 +30,7 @@ pub fn to_actions(vp: Vec<ViewpointAction>, actions: &mut Vec<Action>) {
         actions.push(match a {
             ViewpointAction::Apply(edit) => Action::edit(edit),
             ViewpointAction::Jump { annotation, .. } => Action::Reveal(annotation),
+            ViewpointAction::StartLink { annotation, .. } => Action::StartLink(annotation),
             ViewpointAction::Export {
                 file_name, content, ..
             } => Action::SaveText { file_name, content },
