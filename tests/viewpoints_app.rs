@@ -204,3 +204,43 @@ fn a_link_can_start_from_a_claim_in_the_compare_view() {
     // The inspector's picker is open for that claim.
     h.get_by_role_and_label(Role::TextInput, "Search:");
 }
+
+#[test]
+fn tagging_reported_speech_in_narration_attributes_it_to_its_speaker() {
+    let mut p = sample_project();
+    // Start from no annotations so the quote is not already annotated.
+    p.relations.clear();
+    p.annotations.clear();
+    let text = p.documents[0].text.clone();
+    let dialogs = FakeDialogs::new();
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_max_steps(120)
+        .build_eframe(move |_cc| MarginaliaApp::new(p, None, Box::new(dialogs)));
+    h.run();
+    // “Europe is substantially less secure,” says Chris Miller. (standfirst)
+    let r = marginalia::io::sample::find_quote(&text, "Europe is substantially less secure", 0)
+        .unwrap();
+    h.state_mut().text_view_mut().set_selection(r.clone());
+    h.run();
+    h.key_press(Key::Num1);
+    h.run();
+    let a = &h.state().project().annotations[0];
+    assert_eq!(a.range(), r);
+    assert_eq!(a.speaker.as_ref().map(|s| s.as_str()), Some("spk-miller"));
+    // Narration that is nobody's words stays without a speaker.
+    let r =
+        marginalia::io::sample::find_quote(&text, "Russian armed forces have attacked", 0).unwrap();
+    h.state_mut().text_view_mut().set_selection(r.clone());
+    h.run();
+    h.key_press(Key::Num1);
+    h.run();
+    let b = h
+        .state()
+        .project()
+        .annotations
+        .iter()
+        .find(|a| a.start == r.start)
+        .unwrap();
+    assert_eq!(b.speaker, None);
+}

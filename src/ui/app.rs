@@ -300,7 +300,8 @@ impl MarginaliaApp {
                 .project
                 .turns_of(&doc_id)
                 .find(|t| t.start <= range.start && range.start < t.end)
-                .and_then(|t| t.speaker.clone());
+                .and_then(|t| t.speaker.clone())
+                .or_else(|| reported_speaker(doc, range.clone(), &self.project.speakers));
             let id = a.id.clone();
             if self.apply_edit(Edit::AddAnnotation(a)) {
                 self.text_view.clear_selection();
@@ -570,4 +571,25 @@ impl eframe::App for MarginaliaApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, super::prefs::STORAGE_KEY, &self.prefs);
     }
+}
+
+/// The speaker of reported speech (`“…,” says Toft.`) around `range`, read
+/// from the paragraph holding it only.
+fn reported_speaker(
+    doc: &crate::model::Document,
+    range: std::ops::Range<usize>,
+    speakers: &[crate::model::Speaker],
+) -> Option<crate::model::SpeakerId> {
+    let bytes = doc.byte_range(range.clone())?;
+    let start = doc.text[..bytes.start].rfind('\n').map_or(0, |i| i + 1);
+    let end = doc.text[bytes.start..]
+        .find('\n')
+        .map_or(doc.text.len(), |i| bytes.start + i);
+    let paragraph = &doc.text[start..end];
+    let offset = range.start - doc.text[start..bytes.start].chars().count();
+    crate::analysis::speakers::reported_speaker_at(
+        paragraph,
+        range.start - offset..range.end - offset,
+        speakers,
+    )
 }

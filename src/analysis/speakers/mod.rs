@@ -501,6 +501,23 @@ fn assign_kinds(classes: &[Class], speakers: &[DetectedSpeaker]) -> Vec<(TurnKin
     out
 }
 
+/// The known speaker whose reported speech (`“…,” says Miller.`) covers
+/// `range` of `paragraph`, if any. The caller passes only the paragraph
+/// holding the range, so this is cheap on any document; a speaker not yet in
+/// `known` is not returned.
+pub fn reported_speaker_at(
+    paragraph: &str,
+    range: Range<usize>,
+    known: &[Speaker],
+) -> Option<SpeakerId> {
+    let found = detect(paragraph, known);
+    let q = found
+        .quotes
+        .iter()
+        .find(|q| q.range.start <= range.start && range.end <= q.range.end)?;
+    found.speakers.get(q.speaker).and_then(|s| s.known.clone())
+}
+
 /// One undoable edit that applies [`detect`] to document `doc` of `project`:
 /// detected speakers that match project speakers (name, alias, surname) use
 /// those; new ones are inserted with fresh generated ids; aliases and roles
