@@ -17,11 +17,12 @@
 pub mod frames;
 pub mod generate;
 pub mod rss;
-pub mod stand_in;
 
 use crate::io::formats::{self, ExportOptions, Format, FormatError};
 use crate::io::{project_file, sample};
 use crate::model::Project;
+use crate::ui::app::MarginaliaApp;
+use crate::ui::dialogs::FakeDialogs;
 use anyhow::Context as _;
 use frames::{FrameStats, Script, Step, StepKind};
 use generate::GenConfig;
@@ -42,39 +43,40 @@ pub const TARGET_FRAME_RATIO: f64 = 1.5;
 pub const TARGET_PEAK_RSS_MB: f64 = 250.0;
 
 // ---------------------------------------------------------------------------
-// The app under test. MERGE POINT: when `crate::ui::app::MarginaliaApp`
-// lands, switch these three items to it and delete `stand_in.rs`:
-//   pub type AppUnderTest = (crate::ui::app::MarginaliaApp, eframe::Frame);
-//   new_app_under_test: build the app on `project` (with
-//     `eframe::CreationContext::_new_kittest(ctx.clone())` if it wants a
-//     creation context) and pair it with `eframe::Frame::_new_kittest()`;
-//   draw_app_frame: map the three actions to the app's API (scroll the
-//     article, set its selection, select an annotation), then call
-//     `eframe::App::logic` if the app has it, and `eframe::App::ui(&mut app.0,
-//     ui, &mut app.1)`.
+// The app under test: the real Marginalia window, with fake file dialogs and a
+// headless eframe frame.
 // ---------------------------------------------------------------------------
 
-/// The app whose frames are measured.
-pub type AppUnderTest = stand_in::StandInApp;
+/// The app whose frames are measured: the real app and the (headless) eframe
+/// frame it draws into.
+pub type AppUnderTest = (MarginaliaApp, eframe::Frame);
 
-/// Builds the app on a loaded project, ready for its first frame. `ctx` is
-/// the context the frames will run in (for an eframe app:
-/// `eframe::CreationContext::_new_kittest(ctx.clone())`).
+/// Builds the real app on a loaded project, ready for its first frame. `ctx`
+/// is the context the frames will run in (the app needs nothing from it
+/// before its first frame).
 pub fn new_app_under_test(ctx: &egui::Context, project: Project) -> AppUnderTest {
     let _ = ctx;
-    stand_in::StandInApp::new(project)
+    let mut app = MarginaliaApp::new(project, None, Box::new(FakeDialogs::new()));
+    app.prefs_mut().annotator = "bench".into();
+    (app, eframe::Frame::_new_kittest())
 }
 
 /// Draws one frame of the app on the root `Ui`, after carrying out the
-/// step's app-level action.
+/// step's app-level action through the app's API: scrolling the article,
+/// selecting its text, or revealing an annotation as a click in the list does.
 pub fn draw_app_frame(app: &mut AppUnderTest, ui: &mut egui::Ui, step: &Step) {
+    let (app, frame) = app;
     match &step.action {
-        Some(frames::Action::ScrollTo(r)) => app.scroll_to(r.clone()),
-        Some(frames::Action::SelectText(r)) => app.select_text(r.clone()),
-        Some(frames::Action::JumpToAnnotation(i)) => app.select_annotation(*i),
+        Some(frames::Action::ScrollTo(r)) => app.text_view_mut().scroll_to(r.clone()),
+        Some(frames::Action::SelectText(r)) => app.text_view_mut().set_selection(r.clone()),
+        Some(frames::Action::JumpToAnnotation(i)) => {
+            if let Some(id) = app.project().annotations.get(*i).map(|a| a.id.clone()) {
+                app.reveal_annotation(id);
+            }
+        }
         None => {}
     }
-    app.ui(ui);
+    eframe::App::ui(app, ui, frame);
 }
 
 // ---------------------------------------------------------------------------
@@ -646,6 +648,36 @@ mod tests {
         if cfg!(target_os = "linux") {
             assert!(r.peak_rss_mb.unwrap() > 1.0);
         }
+    }
+
+    #[test]
+    fn scripted_frames_tag_and_jump_in_the_real_app() {
+        let project = generate::generate(&GenConfig {
+            seed: 2,
+            doc_bytes: 8_000,
+            annotations: 30,
+        });
+        let chars = project.documents[0].char_len();
+        let ctx = egui::Context::default();
+        let mut app = new_app_under_test(&ctx, project);
+        let script = Script::standard(41, chars, 30);
+        frames::drive(&ctx, &script, |ui, step| draw_app_frame(&mut app, ui, step));
+        let p = app.0.project();
+        assert_eq!(p.annotations.len(), 32, "one tag per block of 20 frames");
+        assert_eq!(p.validate(), vec![]);
+        assert_eq!(
+            p.annotations
+                .iter()
+                .filter(|a| a.annotator == "bench")
+                .count(),
+            2
+        );
+        assert!(app.0.history().can_undo());
+        let sel = app
+            .0
+            .selected()
+            .expect("the last frames jump to an annotation");
+        assert!(p.annotation(sel).is_some());
     }
 
     #[test]

@@ -83,15 +83,26 @@ impl Counts {
             revision: Some(revision),
             ..Counts::default()
         };
+        // Count by reference first (no id cloned per annotation), then own
+        // the few distinct keys.
+        let mut per_doc: HashMap<&DocId, usize> = HashMap::new();
+        let mut per_speaker: HashMap<&SpeakerId, usize> = HashMap::new();
+        let mut per_tag: HashMap<&TagId, usize> = HashMap::new();
         for a in &project.annotations {
-            *self.per_doc.entry(a.doc.clone()).or_default() += 1;
+            *per_doc.entry(&a.doc).or_default() += 1;
             if let Some(s) = &a.speaker {
-                *self.per_speaker.entry(s.clone()).or_default() += 1;
+                *per_speaker.entry(s).or_default() += 1;
             }
             for t in &a.tags {
-                *self.per_tag.entry(t.clone()).or_default() += 1;
+                *per_tag.entry(t).or_default() += 1;
             }
         }
+        self.per_doc = per_doc.into_iter().map(|(k, n)| (k.clone(), n)).collect();
+        self.per_speaker = per_speaker
+            .into_iter()
+            .map(|(k, n)| (k.clone(), n))
+            .collect();
+        self.per_tag = per_tag.into_iter().map(|(k, n)| (k.clone(), n)).collect();
     }
 
     /// Annotations in a document.

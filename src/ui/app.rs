@@ -16,9 +16,7 @@ use super::speakers_ui::SpeakersPanel;
 use super::text_view::{TextView, TextViewInput};
 use super::{menus, status_bar, tag_bar};
 use crate::io::project_file::DiskStamp;
-use crate::model::{
-    Annotation, AnnotationId, DocId, Edit, History, Project, TagId, Timestamp, text,
-};
+use crate::model::{Annotation, AnnotationId, DocId, Edit, History, Project, TagId, Timestamp};
 use std::path::{Path, PathBuf};
 
 /// A message in the status bar.
@@ -130,6 +128,12 @@ impl MarginaliaApp {
     /// without scrolling.
     pub fn select_annotation(&mut self, id: Option<AnnotationId>) {
         self.select(id);
+    }
+
+    /// Selects an annotation and scrolls the article and the list to it, as
+    /// a click on its row in the list does (switching document if needed).
+    pub fn reveal_annotation(&mut self, id: AnnotationId) {
+        self.reveal(id);
     }
 
     /// The file the project is saved in.
@@ -279,10 +283,9 @@ impl MarginaliaApp {
             let Some(doc) = self.project.document(&doc_id) else {
                 return;
             };
-            let range = text::snap_to_graphemes(&doc.text, text::trim_range(&doc.text, range));
-            let Some(mut a) = Annotation::new(
-                doc_id.clone(),
-                &doc.text,
+            let range = doc.snap_to_graphemes(doc.trim_range(range));
+            let Some(mut a) = Annotation::in_document(
+                doc,
                 range.clone(),
                 vec![tag],
                 self.prefs.annotator.clone(),
@@ -329,8 +332,8 @@ impl MarginaliaApp {
         let Some(doc) = self.project.document(&a.doc) else {
             return;
         };
-        let range = text::snap_to_graphemes(&doc.text, text::trim_range(&doc.text, range));
-        if !a.set_range(&doc.text, range) {
+        let range = doc.snap_to_graphemes(doc.trim_range(range));
+        if !a.set_range_in(doc, range) {
             self.set_status("The selection is empty or outside the text", true);
             return;
         }
