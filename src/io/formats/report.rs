@@ -4,7 +4,7 @@
 //! compare grid (tags × speakers).
 
 use super::{ExportOptions, FormatError};
-use crate::model::{Annotation, AnnotationId, Document, Project, Relation, Speaker, Tag, text};
+use crate::model::{Annotation, AnnotationId, Document, Project, Relation, Speaker, Tag};
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
@@ -26,7 +26,7 @@ pub(crate) fn write_atomic(out: &Path, bytes: &[u8]) -> Result<(), FormatError> 
 
 /// Checks `text[start..end] == quote` before an annotation is written.
 pub(crate) fn check_quote(doc: &Document, a: &Annotation) -> Result<(), FormatError> {
-    match text::slice_chars(&doc.text, a.range()) {
+    match doc.slice(a.range()) {
         Some(q) if q == a.quote => Ok(()),
         found => Err(FormatError::QuoteMismatch(format!(
             "annotation `{}`: the text at {}..{} of `{}` reads {:?}, not its quote {:?}; nothing was written",
