@@ -54,6 +54,8 @@ pub(crate) struct Report<'a> {
     /// Compare columns: the speakers of included annotations, in project
     /// order, then `None` for annotations with no speaker (if any).
     pub columns: Vec<Option<&'a Speaker>>,
+    /// Included annotations by id.
+    by_id: HashMap<&'a AnnotationId, &'a Annotation>,
 }
 
 impl<'a> Report<'a> {
@@ -97,8 +99,10 @@ impl<'a> Report<'a> {
         }) {
             columns.push(None);
         }
+        let by_id = all().map(|&a| (&a.id, a)).collect();
         Ok(Self {
             project,
+            by_id,
             tags: project.codebook.tree_order(),
             docs,
             numbers,
@@ -158,8 +162,12 @@ impl<'a> Report<'a> {
             .collect()
     }
 
-    /// The annotation a relation end names.
+    /// The annotation a relation end names (included ones by hash, others
+    /// by a scan of the project).
     pub fn annotation(&self, id: &AnnotationId) -> Option<&'a Annotation> {
-        self.project.annotation(id)
+        match self.by_id.get(id) {
+            Some(a) => Some(*a),
+            None => self.project.annotation(id),
+        }
     }
 }
