@@ -208,8 +208,24 @@ impl MarginaliaApp {
     /// message and changes nothing.
     pub(super) fn apply_edit(&mut self, edit: Edit) -> bool {
         let label = edit.label();
+        // One annotation added, removed or changed: the counts and the
+        // article's highlights are patched, not rebuilt over 50,000.
+        let touched = match &edit {
+            Edit::AddAnnotation(a) | Edit::UpdateAnnotation(a) => Some(a.id.clone()),
+            Edit::RemoveAnnotation(id) => Some(id.clone()),
+            _ => None,
+        };
+        let before = touched
+            .as_ref()
+            .and_then(|id| self.project.annotation(id).cloned());
         match self.history.apply(&mut self.project, edit) {
             Ok(()) => {
+                if let Some(id) = touched {
+                    let rev = self.history.revision();
+                    let after = self.project.annotation(&id);
+                    self.counts.change(before.as_ref(), after, rev);
+                    self.text_view.annotation_changed(id, rev);
+                }
                 self.after_change();
                 true
             }
