@@ -481,14 +481,18 @@ impl TextView {
         let above = f64::from(view_h) * 0.3;
         let mut acc = 0.0;
         let mut q = p;
-        while q > 0 && acc < above + f64::from(view_h) * 0.2 {
+        // Above: just the part of the screen above the target, with a little
+        // slack, so its exact heights place the target where it will show.
+        while q > 0 && acc < above + f64::from(view_h) * 0.1 {
             q -= 1;
             layout.ensure(ui, text, paras, q);
             acc += f64::from(layout.heights.get(q));
         }
         let mut acc = f64::from(layout.heights.get(p));
         let mut q = p;
-        while q + 1 < n && acc < f64::from(view_h) * 1.2 {
+        // Below: the rest of the screen (the paint lays out no more), so
+        // near the end the clamp below uses exact heights.
+        while q + 1 < n && acc < f64::from(view_h) * 0.8 {
             q += 1;
             layout.ensure(ui, text, paras, q);
             acc += f64::from(layout.heights.get(q));
