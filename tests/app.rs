@@ -704,3 +704,55 @@ fn a_selection_inside_a_grapheme_is_widened_to_whole_characters() {
     assert_eq!(a.range(), 0..5);
     assert_eq!(a.quote, "Cafe\u{301}");
 }
+
+#[test]
+fn jumping_to_the_last_annotation_of_a_large_project_lands_in_one_frame() {
+    use marginalia::bench::generate::{GenConfig, generate};
+    let p = generate(&GenConfig {
+        seed: 11,
+        doc_bytes: 1_000_000,
+        annotations: 10_000,
+    });
+    let last = p.annotations.last().expect("annotations").clone();
+    // The generated text has emoji no bundled font draws: boxes, not a panic.
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_max_steps(120)
+        .allow_missing_glyphs()
+        .build_eframe(move |_cc| MarginaliaApp::new(p, None, Box::new(FakeDialogs::new())));
+    h.run();
+    let before = h.state_mut().text_view_mut().viewport_rect();
+    assert!(
+        h.state_mut()
+            .text_view_mut()
+            .char_range_rect(last.range())
+            .is_none_or(|r| !before.intersects(r)),
+        "the last annotation starts off screen"
+    );
+    // What a click on its row in the list does, then exactly one frame.
+    h.state_mut().reveal_annotation(last.id.clone());
+    h.step();
+    assert_eq!(h.state().selected(), Some(&last.id));
+    let view = h.state_mut().text_view_mut();
+    let viewport = view.viewport_rect();
+    let rect = view
+        .char_range_rect(last.start..last.start + 1)
+        .expect("the target is laid out after one frame");
+    // On screen (the last line of the text may touch the bottom edge).
+    let shown = viewport.intersect(rect);
+    assert!(
+        viewport.contains(rect.center()) && shown.height() >= rect.height() * 0.9,
+        "{rect:?} not in {viewport:?}"
+    );
+    // The list scrolled to its row too.
+    h.run();
+    assert!(
+        h.get_all_by_label(&row_label(&last.quote)).next().is_some(),
+        "the row of the last annotation is shown"
+    );
+    let view = h.state_mut().text_view_mut();
+    let rect = view
+        .char_range_rect(last.start..last.start + 1)
+        .expect("still laid out");
+    assert!(view.viewport_rect().contains(rect.center()));
+}

@@ -17,11 +17,12 @@
 pub mod frames;
 pub mod generate;
 pub mod rss;
-pub mod stand_in;
 
 use crate::io::formats::{self, ExportOptions, Format, FormatError};
 use crate::io::{project_file, sample};
 use crate::model::Project;
+use crate::ui::app::MarginaliaApp;
+use crate::ui::dialogs::FakeDialogs;
 use anyhow::Context as _;
 use frames::{FrameStats, Script, Step, StepKind};
 use generate::GenConfig;
@@ -42,39 +43,40 @@ pub const TARGET_FRAME_RATIO: f64 = 1.5;
 pub const TARGET_PEAK_RSS_MB: f64 = 250.0;
 
 // ---------------------------------------------------------------------------
-// The app under test. MERGE POINT: when `crate::ui::app::MarginaliaApp`
-// lands, switch these three items to it and delete `stand_in.rs`:
-//   pub type AppUnderTest = (crate::ui::app::MarginaliaApp, eframe::Frame);
-//   new_app_under_test: build the app on `project` (with
-//     `eframe::CreationContext::_new_kittest(ctx.clone())` if it wants a
-//     creation context) and pair it with `eframe::Frame::_new_kittest()`;
-//   draw_app_frame: map the three actions to the app's API (scroll the
-//     article, set its selection, select an annotation), then call
-//     `eframe::App::logic` if the app has it, and `eframe::App::ui(&mut app.0,
-//     ui, &mut app.1)`.
+// The app under test: the real Marginalia window, with fake file dialogs and a
+// headless eframe frame.
 // ---------------------------------------------------------------------------
 
-/// The app whose frames are measured.
-pub type AppUnderTest = stand_in::StandInApp;
+/// The app whose frames are measured: the real app and the (headless) eframe
+/// frame it draws into.
+pub type AppUnderTest = (MarginaliaApp, eframe::Frame);
 
-/// Builds the app on a loaded project, ready for its first frame. `ctx` is
-/// the context the frames will run in (for an eframe app:
-/// `eframe::CreationContext::_new_kittest(ctx.clone())`).
+/// Builds the real app on a loaded project, ready for its first frame. `ctx`
+/// is the context the frames will run in (the app needs nothing from it
+/// before its first frame).
 pub fn new_app_under_test(ctx: &egui::Context, project: Project) -> AppUnderTest {
     let _ = ctx;
-    stand_in::StandInApp::new(project)
+    let mut app = MarginaliaApp::new(project, None, Box::new(FakeDialogs::new()));
+    app.prefs_mut().annotator = "bench".into();
+    (app, eframe::Frame::_new_kittest())
 }
 
 /// Draws one frame of the app on the root `Ui`, after carrying out the
-/// step's app-level action.
+/// step's app-level action through the app's API: scrolling the article,
+/// selecting its text, or revealing an annotation as a click in the list does.
 pub fn draw_app_frame(app: &mut AppUnderTest, ui: &mut egui::Ui, step: &Step) {
+    let (app, frame) = app;
     match &step.action {
-        Some(frames::Action::ScrollTo(r)) => app.scroll_to(r.clone()),
-        Some(frames::Action::SelectText(r)) => app.select_text(r.clone()),
-        Some(frames::Action::JumpToAnnotation(i)) => app.select_annotation(*i),
+        Some(frames::Action::ScrollTo(r)) => app.text_view_mut().scroll_to(r.clone()),
+        Some(frames::Action::SelectText(r)) => app.text_view_mut().set_selection(r.clone()),
+        Some(frames::Action::JumpToAnnotation(i)) => {
+            if let Some(id) = app.project().annotations.get(*i).map(|a| a.id.clone()) {
+                app.reveal_annotation(id);
+            }
+        }
         None => {}
     }
-    app.ui(ui);
+    eframe::App::ui(app, ui, frame);
 }
 
 // ---------------------------------------------------------------------------
@@ -211,6 +213,9 @@ pub struct BenchReport {
     pub peak_rss_mb: Option<f64>,
     /// Whether the peak was reset after generation.
     pub peak_reset: bool,
+    /// Peak RSS once the exports ran too (they run last), MB; `None` when
+    /// exports were skipped or off Linux.
+    pub export_peak_rss_mb: Option<f64>,
 }
 
 fn ms_since(t: Instant) -> f64 {
@@ -223,8 +228,8 @@ fn median3(mut v: [f64; 3]) -> f64 {
 }
 
 /// Runs the app over the standard script on `project` and returns the frame
-/// times and the time to build the app.
-fn run_frames(project: Project, frames: usize) -> (FrameStats, f64) {
+/// times, the time to build the app and the app as the frames left it.
+fn run_frames(project: Project, frames: usize) -> (FrameStats, f64, AppUnderTest) {
     let doc_chars = project.documents.first().map(|d| d.char_len()).unwrap_or(0);
     let script = Script::standard(frames, doc_chars, project.annotations.len());
     let ctx = egui::Context::default();
@@ -232,7 +237,7 @@ fn run_frames(project: Project, frames: usize) -> (FrameStats, f64) {
     let mut app = new_app_under_test(&ctx, project);
     let build_ms = ms_since(t);
     let stats = frames::drive(&ctx, &script, |ui, step| draw_app_frame(&mut app, ui, step));
-    (stats, build_ms)
+    (stats, build_ms, app)
 }
 
 fn export_path(dir: &Path, f: Format) -> PathBuf {
@@ -293,6 +298,24 @@ pub fn run(cfg: &BenchConfig) -> anyhow::Result<BenchReport> {
     }
     let save_ms = median3(saves);
 
+    // Frames: the seed project first (same process, same fonts), then the big one.
+    let (seed_stats, _, _) = run_frames(seed_project, cfg.frames);
+    let (big_stats, build_ms, app) = run_frames(project, cfg.frames);
+    let big = FrameSummary::of(&big_stats);
+    let seed_frames = FrameSummary::of(&seed_stats);
+    let open_ms = load_ms + build_ms + big.first_ms;
+    let frame_ratio = if seed_frames.p95_ms > 0.0 {
+        big.p95_ms / seed_frames.p95_ms
+    } else {
+        f64::NAN
+    };
+    let peak_rss_mb = rss::peak_rss_bytes().map(|b| b as f64 / (1024.0 * 1024.0));
+
+    // Exports last, so their buffers do not count in the app's peak above;
+    // their own peak is reported apart.
+    // (The project as the frames left it: 30 tagged spans more.)
+    let project = app.0.project().clone();
+    drop(app);
     let mut exports = Vec::new();
     if cfg.exports {
         for f in Format::ALL {
@@ -315,18 +338,12 @@ pub fn run(cfg: &BenchConfig) -> anyhow::Result<BenchReport> {
         }
     }
 
-    // Frames: the seed project first (same process, same fonts), then the big one.
-    let (seed_stats, _) = run_frames(seed_project, cfg.frames);
-    let (big_stats, build_ms) = run_frames(project, cfg.frames);
-    let big = FrameSummary::of(&big_stats);
-    let seed_frames = FrameSummary::of(&seed_stats);
-    let open_ms = load_ms + build_ms + big.first_ms;
-    let frame_ratio = if seed_frames.p95_ms > 0.0 {
-        big.p95_ms / seed_frames.p95_ms
+    let export_peak_rss_mb = if cfg.exports {
+        rss::peak_rss_bytes().map(|b| b as f64 / (1024.0 * 1024.0))
     } else {
-        f64::NAN
+        None
     };
-    let peak_rss_mb = rss::peak_rss_bytes().map(|b| b as f64 / (1024.0 * 1024.0));
+    drop(project);
 
     // Where the load time goes: deserializing alone, timed again after the
     // peak RSS was read so the second copy does not count.
@@ -354,6 +371,7 @@ pub fn run(cfg: &BenchConfig) -> anyhow::Result<BenchReport> {
         frame_ratio,
         peak_rss_mb,
         peak_reset,
+        export_peak_rss_mb,
         big_frames: big_stats,
     })
 }
@@ -433,6 +451,7 @@ impl BenchReport {
             "seed_frame_by_kind_ms": by_kind(&self.seed_frames),
             "export_ms": exports,
             "peak_rss_reset_after_setup": self.peak_reset,
+            "export_peak_rss_mb": self.export_peak_rss_mb.map(r3).unwrap_or(Value::Null),
         })
     }
 
@@ -541,7 +560,7 @@ impl BenchReport {
             ),
         );
         row(
-            "peak RSS",
+            "peak RSS (load, save, frames)",
             self.peak_rss_mb
                 .map(|m| format!("{m:.0} MB"))
                 .unwrap_or_else(|| "n/a".into()),
@@ -553,6 +572,13 @@ impl BenchReport {
                 None => String::new(),
             },
         );
+        if let Some(m) = self.export_peak_rss_mb {
+            row(
+                "peak RSS with the exports (run last)",
+                format!("{m:.0} MB"),
+                String::new(),
+            );
+        }
         let w0 = rows.iter().map(|r| r[0].chars().count()).max().unwrap_or(0);
         let w1 = rows.iter().map(|r| r[1].chars().count()).max().unwrap_or(0);
         let mut out = String::new();
@@ -646,6 +672,36 @@ mod tests {
         if cfg!(target_os = "linux") {
             assert!(r.peak_rss_mb.unwrap() > 1.0);
         }
+    }
+
+    #[test]
+    fn scripted_frames_tag_and_jump_in_the_real_app() {
+        let project = generate::generate(&GenConfig {
+            seed: 2,
+            doc_bytes: 8_000,
+            annotations: 30,
+        });
+        let chars = project.documents[0].char_len();
+        let ctx = egui::Context::default();
+        let mut app = new_app_under_test(&ctx, project);
+        let script = Script::standard(41, chars, 30);
+        frames::drive(&ctx, &script, |ui, step| draw_app_frame(&mut app, ui, step));
+        let p = app.0.project();
+        assert_eq!(p.annotations.len(), 32, "one tag per block of 20 frames");
+        assert_eq!(p.validate(), vec![]);
+        assert_eq!(
+            p.annotations
+                .iter()
+                .filter(|a| a.annotator == "bench")
+                .count(),
+            2
+        );
+        assert!(app.0.history().can_undo());
+        let sel = app
+            .0
+            .selected()
+            .expect("the last frames jump to an annotation");
+        assert!(p.annotation(sel).is_some());
     }
 
     #[test]

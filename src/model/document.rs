@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
+use unicode_segmentation::GraphemeCursor;
 
 /// What import did to the raw bytes to get the stored text.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,6 +106,40 @@ impl Document {
         let window = idx.slice(&self.text, from..to)?;
         text::quote_context(window, r.start - from..r.end - from)
     }
+
+    /// Like [`text::trim_range`], reading only the range through the char
+    /// index.
+    pub fn trim_range(&self, r: Range<usize>) -> Range<usize> {
+        let Some(s) = self.slice(r.clone()) else {
+            return r;
+        };
+        let local = text::trim_range(s, 0..r.end - r.start);
+        r.start + local.start..r.start + local.end
+    }
+
+    /// Like [`text::snap_to_graphemes`] (the range widened to whole grapheme
+    /// clusters), but looking only at the text around the range's ends
+    /// instead of segmenting from the start of the document.
+    pub fn snap_to_graphemes(&self, r: Range<usize>) -> Range<usize> {
+        let idx = self.char_index();
+        let t = self.text.as_str();
+        let snap = |ci: usize, forward: bool| -> Option<usize> {
+            let b = idx.byte_of(t, ci)?;
+            let mut cur = GraphemeCursor::new(b, t.len(), true);
+            if cur.is_boundary(t, 0).ok()? {
+                return Some(ci);
+            }
+            let nb = if forward {
+                cur.next_boundary(t, 0).ok()??
+            } else {
+                cur.prev_boundary(t, 0).ok()??
+            };
+            idx.char_of_byte(t, nb)
+        };
+        let start = snap(r.start, false).unwrap_or(r.start);
+        let end = snap(r.end, true).unwrap_or(r.end);
+        start..end
+    }
 }
 
 /// Removes a BOM and turns CRLF / CR into LF.
@@ -172,5 +207,27 @@ mod tests {
             assert_eq!(d.slice(s..e), text::slice_chars(&d.text, s..e));
         }
         assert_eq!(d.quote_context(n..n + 1), None);
+    }
+
+    #[test]
+    fn snap_and_trim_through_the_index_agree_with_the_text_functions() {
+        let raw = "e\u{301}x 👩‍👩‍👧 Миллер\u{a0}says “no” — \n\n  🇺🇦 ok e\u{301}\n".repeat(40);
+        let d = Document::import(DocId::new("d"), "t", None, &raw);
+        let n = d.char_len();
+        for s in (0..n).step_by(3) {
+            for len in [1, 2, 5, 17] {
+                let r = s..(s + len).min(n);
+                assert_eq!(
+                    d.snap_to_graphemes(r.clone()),
+                    text::snap_to_graphemes(&d.text, r.clone()),
+                    "{r:?}"
+                );
+                assert_eq!(
+                    d.trim_range(r.clone()),
+                    text::trim_range(&d.text, r.clone()),
+                    "{r:?}"
+                );
+            }
+        }
     }
 }

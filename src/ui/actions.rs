@@ -5,7 +5,7 @@
 //! through `History` (so undo, redo and the dirty flag cover everything).
 
 use super::commands::Command;
-use crate::model::{AnnotationId, DocId, Edit, Project, SpeakerId, TagId};
+use crate::model::{Annotation, AnnotationId, DocId, Edit, Project, SpeakerId, TagId};
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::PathBuf;
@@ -93,15 +93,62 @@ impl Counts {
             revision: Some(revision),
             ..Counts::default()
         };
+        // Count by reference first (no id cloned per annotation), then own
+        // the few distinct keys.
+        let mut per_doc: HashMap<&DocId, usize> = HashMap::new();
+        let mut per_speaker: HashMap<&SpeakerId, usize> = HashMap::new();
+        let mut per_tag: HashMap<&TagId, usize> = HashMap::new();
         for a in &project.annotations {
-            *self.per_doc.entry(a.doc.clone()).or_default() += 1;
+            *per_doc.entry(&a.doc).or_default() += 1;
             if let Some(s) = &a.speaker {
-                *self.per_speaker.entry(s.clone()).or_default() += 1;
+                *per_speaker.entry(s).or_default() += 1;
             }
             for t in &a.tags {
-                *self.per_tag.entry(t.clone()).or_default() += 1;
+                *per_tag.entry(t).or_default() += 1;
             }
         }
+        self.per_doc = per_doc.into_iter().map(|(k, n)| (k.clone(), n)).collect();
+        self.per_speaker = per_speaker
+            .into_iter()
+            .map(|(k, n)| (k.clone(), n))
+            .collect();
+        self.per_tag = per_tag.into_iter().map(|(k, n)| (k.clone(), n)).collect();
+    }
+
+    /// Updates the counts for one annotation changed by the edit that made
+    /// `revision`: `before` is gone, `after` is there (either may be none).
+    /// Does nothing unless the counts are of the revision just before, so
+    /// the next [`Counts::refresh`] recounts from scratch.
+    pub fn change(
+        &mut self,
+        before: Option<&Annotation>,
+        after: Option<&Annotation>,
+        revision: u64,
+    ) {
+        if self.revision.is_none() || self.revision != revision.checked_sub(1) {
+            return;
+        }
+        fn bump<K: Clone + Eq + std::hash::Hash>(m: &mut HashMap<K, usize>, k: &K, up: bool) {
+            if up {
+                *m.entry(k.clone()).or_default() += 1;
+            } else if let Some(n) = m.get_mut(k) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    m.remove(k);
+                }
+            }
+        }
+        for (a, up) in [(before, false), (after, true)] {
+            let Some(a) = a else { continue };
+            bump(&mut self.per_doc, &a.doc, up);
+            if let Some(s) = &a.speaker {
+                bump(&mut self.per_speaker, s, up);
+            }
+            for t in &a.tags {
+                bump(&mut self.per_tag, t, up);
+            }
+        }
+        self.revision = Some(revision);
     }
 
     /// Annotations in a document.
@@ -124,4 +171,43 @@ impl Counts {
 pub fn color32(c: crate::model::Color) -> egui::Color32 {
     let [r, g, b] = c.0;
     egui::Color32::from_rgb(r, g, b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::sample::sample_project;
+
+    fn same(a: &Counts, b: &Counts) {
+        assert_eq!(a.per_doc, b.per_doc);
+        assert_eq!(a.per_speaker, b.per_speaker);
+        assert_eq!(a.per_tag, b.per_tag);
+    }
+
+    #[test]
+    fn a_change_patches_the_counts_like_a_recount() {
+        let mut p = sample_project();
+        let mut c = Counts::default();
+        c.refresh(&p, 1);
+        // Retag and unspeak one annotation.
+        let before = p.annotations[0].clone();
+        let mut after = before.clone();
+        after.tags = vec![p.codebook.tags[1].id.clone(), p.codebook.tags[2].id.clone()];
+        after.speaker = None;
+        p.annotations[0] = after.clone();
+        c.change(Some(&before), Some(&after), 2);
+        let mut fresh = Counts::default();
+        fresh.refresh(&p, 2);
+        same(&c, &fresh);
+        c.refresh(&p, 2);
+        same(&c, &fresh);
+        // Remove one.
+        let gone = p.annotations.remove(3);
+        c.change(Some(&gone), None, 3);
+        fresh.refresh(&p, 3);
+        same(&c, &fresh);
+        // Out of sequence: left for a recount.
+        c.change(None, Some(&gone), 7);
+        assert_eq!(c.revision, Some(3));
+    }
 }

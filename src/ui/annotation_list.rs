@@ -1,13 +1,16 @@
 //! The annotation list of the current document, in document order, with a
 //! text/tag filter.
 //!
-//! Built for long lists: the rows (snippet, tag colours, speaker) are
-//! formatted once per project revision into a cache, the filter result is
-//! kept until the filter or revision changes, and only the visible rows are
-//! drawn (`ScrollArea::show_rows`), so 50,000 annotations scroll smoothly.
+//! Built for long lists: per project revision the list keeps only where the
+//! document's annotations are; a row (snippet, tag colours, speaker) is
+//! formatted the first time it is drawn in a revision and cached, the filter
+//! result is kept until the filter or revision changes, and only the visible
+//! rows are drawn (`ScrollArea::show_rows`), so 50,000 annotations scroll
+//! smoothly and an edit does not reformat them all.
 
 use super::actions::{Action, ViewCtx, color32};
-use crate::model::{AnnotationId, DocId, TagId};
+use crate::model::{Annotation, AnnotationId, DocId, Project, TagId};
+use std::collections::HashMap;
 
 /// Height of one row, in points.
 pub const ROW_HEIGHT: f32 = 24.0;
@@ -46,12 +49,59 @@ pub fn row_label(quote: &str) -> String {
 struct Row {
     id: AnnotationId,
     label: String,
-    lower: String,
-    tags: Vec<TagId>,
     colors: Vec<egui::Color32>,
     speaker: String,
     has_note: bool,
     tooltip: String,
+}
+
+impl Row {
+    fn of(p: &Project, a: &Annotation) -> Self {
+        let tag_names: Vec<&str> = a
+            .tags
+            .iter()
+            .filter_map(|t| p.codebook.get(t))
+            .map(|t| t.name.as_str())
+            .collect();
+        let mut tooltip = format!(
+            "{}\n\nTags: {}\nChars {}–{}",
+            a.quote,
+            if tag_names.is_empty() {
+                "none".to_string()
+            } else {
+                tag_names.join(", ")
+            },
+            a.start,
+            a.end
+        );
+        if !a.note.is_empty() {
+            tooltip.push_str("\nNote: ");
+            tooltip.push_str(&a.note);
+        }
+        Row {
+            id: a.id.clone(),
+            label: row_label(&a.quote),
+            colors: a
+                .tags
+                .iter()
+                .filter_map(|t| p.codebook.get(t))
+                .map(|t| color32(t.color))
+                .collect(),
+            speaker: speaker_name(p, a),
+            has_note: !a.note.trim().is_empty(),
+            tooltip,
+        }
+    }
+}
+
+/// The name the list shows for an annotation's speaker (first alias, else
+/// the name; empty for none).
+fn speaker_name(p: &Project, a: &Annotation) -> String {
+    a.speaker
+        .as_ref()
+        .and_then(|s| p.speaker(s))
+        .map(|s| s.aliases.first().unwrap_or(&s.name).clone())
+        .unwrap_or_default()
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,14 +111,25 @@ struct Key {
 }
 
 /// State of the annotation list.
+///
+/// Per revision it keeps only the positions (in `Project::annotations`) of
+/// the document's annotations; a row's label, colours and tooltip are
+/// formatted the first time the row is drawn in that revision and then
+/// reused, so an edit costs O(annotations) integer pushes, not 50,000
+/// formatted strings.
 #[derive(Default)]
 pub struct AnnotationList {
     filter: String,
     tag_filter: Option<TagId>,
-    rows: Vec<Row>,
+    /// Positions in `Project::annotations` of the current document's
+    /// annotations, in order.
+    rows: Vec<usize>,
     rows_key: Option<Key>,
+    /// Indices into `rows` that pass the filters.
     visible: Vec<usize>,
     visible_key: Option<(Key, String, Option<TagId>)>,
+    /// Rows formatted this revision, by position in `Project::annotations`.
+    formatted: HashMap<usize, Row>,
     scroll_to: Option<AnnotationId>,
     focus_filter: bool,
     /// Rows (indices into `visible`) fully shown last frame.
@@ -91,58 +152,15 @@ impl AnnotationList {
             revision: view.revision,
             doc: view.doc.cloned(),
         };
+        let p = view.project;
         if self.rows_key.as_ref() != Some(&key) {
-            let p = view.project;
             self.rows = match view.doc {
-                Some(doc) => p
-                    .annotations_of(doc)
-                    .map(|a| {
-                        let tag_names: Vec<&str> = a
-                            .tags
-                            .iter()
-                            .filter_map(|t| p.codebook.get(t))
-                            .map(|t| t.name.as_str())
-                            .collect();
-                        let speaker = a
-                            .speaker
-                            .as_ref()
-                            .and_then(|s| p.speaker(s))
-                            .map(|s| s.aliases.first().unwrap_or(&s.name).clone())
-                            .unwrap_or_default();
-                        let mut tooltip = format!(
-                            "{}\n\nTags: {}\nChars {}–{}",
-                            a.quote,
-                            if tag_names.is_empty() {
-                                "none".to_string()
-                            } else {
-                                tag_names.join(", ")
-                            },
-                            a.start,
-                            a.end
-                        );
-                        if !a.note.is_empty() {
-                            tooltip.push_str("\nNote: ");
-                            tooltip.push_str(&a.note);
-                        }
-                        Row {
-                            id: a.id.clone(),
-                            label: row_label(&a.quote),
-                            lower: format!("{} {} {}", a.quote, a.note, speaker).to_lowercase(),
-                            tags: a.tags.clone(),
-                            colors: a
-                                .tags
-                                .iter()
-                                .filter_map(|t| p.codebook.get(t))
-                                .map(|t| color32(t.color))
-                                .collect(),
-                            speaker,
-                            has_note: !a.note.trim().is_empty(),
-                            tooltip,
-                        }
-                    })
+                Some(doc) => (0..p.annotations.len())
+                    .filter(|&i| &p.annotations[i].doc == doc)
                     .collect(),
                 None => Vec::new(),
             };
+            self.formatted.clear();
             self.rows_key = Some(key.clone());
         }
         let vkey = (key, self.filter.clone(), self.tag_filter.clone());
@@ -151,17 +169,25 @@ impl AnnotationList {
             let tags = self
                 .tag_filter
                 .as_ref()
-                .map(|t| view.project.codebook.with_descendants(t));
+                .map(|t| p.codebook.with_descendants(t));
             self.visible = self
                 .rows
                 .iter()
                 .enumerate()
-                .filter(|(_, r)| needle.is_empty() || r.lower.contains(&needle))
-                .filter(|(_, r)| {
-                    tags.as_ref()
-                        .is_none_or(|ts| r.tags.iter().any(|t| ts.contains(t)))
+                .filter(|&(_, &i)| {
+                    let Some(a) = p.annotations.get(i) else {
+                        return false;
+                    };
+                    let text_ok = needle.is_empty()
+                        || format!("{} {} {}", a.quote, a.note, speaker_name(p, a))
+                            .to_lowercase()
+                            .contains(&needle);
+                    text_ok
+                        && tags
+                            .as_ref()
+                            .is_none_or(|ts| a.tags.iter().any(|t| ts.contains(t)))
                 })
-                .map(|(i, _)| i)
+                .map(|(k, _)| k)
                 .collect();
             self.visible_key = Some(vkey);
         }
@@ -238,11 +264,14 @@ impl AnnotationList {
         let mut area = egui::ScrollArea::vertical()
             .id_salt("annotation_list")
             .auto_shrink([false, false]);
+        let p = view.project;
         if let Some(id) = self.scroll_to.take()
-            && let Some(k) = self
-                .visible
-                .iter()
-                .position(|&i| self.rows.get(i).is_some_and(|r| r.id == id))
+            && let Some(k) = self.visible.iter().position(|&k| {
+                self.rows
+                    .get(k)
+                    .and_then(|&i| p.annotations.get(i))
+                    .is_some_and(|a| a.id == id)
+            })
             && !(self.shown.start < k && k + 1 < self.shown.end)
         {
             let y = k as f32 * (ROW_HEIGHT + spacing);
@@ -252,9 +281,13 @@ impl AnnotationList {
         area.show_rows(ui, ROW_HEIGHT, self.visible.len(), |ui, range| {
             self.shown = range.clone();
             for k in range {
-                let Some(row) = self.visible.get(k).and_then(|&i| self.rows.get(i)) else {
+                let Some(&i) = self.visible.get(k).and_then(|&k| self.rows.get(k)) else {
                     continue;
                 };
+                let Some(a) = p.annotations.get(i) else {
+                    continue;
+                };
+                let row = self.formatted.entry(i).or_insert_with(|| Row::of(p, a));
                 let selected = view.selected == Some(&row.id);
                 if row_ui(ui, row, selected).clicked() {
                     actions.push(Action::Reveal(row.id.clone()));

@@ -17,9 +17,7 @@ use super::text_view::{TextView, TextViewInput};
 use super::viewpoints_ops::ViewpointPanels;
 use super::{menus, status_bar, tag_bar};
 use crate::io::project_file::DiskStamp;
-use crate::model::{
-    Annotation, AnnotationId, DocId, Edit, History, Project, TagId, Timestamp, text,
-};
+use crate::model::{Annotation, AnnotationId, DocId, Edit, History, Project, TagId, Timestamp};
 use std::path::{Path, PathBuf};
 
 /// A message in the status bar.
@@ -137,6 +135,12 @@ impl MarginaliaApp {
         self.select(id);
     }
 
+    /// Selects an annotation and scrolls the article and the list to it, as
+    /// a click on its row in the list does (switching document if needed).
+    pub fn reveal_annotation(&mut self, id: AnnotationId) {
+        self.reveal(id);
+    }
+
     /// The file the project is saved in.
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
@@ -209,8 +213,24 @@ impl MarginaliaApp {
     /// message and changes nothing.
     pub(super) fn apply_edit(&mut self, edit: Edit) -> bool {
         let label = edit.label();
+        // One annotation added, removed or changed: the counts and the
+        // article's highlights are patched, not rebuilt over 50,000.
+        let touched = match &edit {
+            Edit::AddAnnotation(a) | Edit::UpdateAnnotation(a) => Some(a.id.clone()),
+            Edit::RemoveAnnotation(id) => Some(id.clone()),
+            _ => None,
+        };
+        let before = touched
+            .as_ref()
+            .and_then(|id| self.project.annotation(id).cloned());
         match self.history.apply(&mut self.project, edit) {
             Ok(()) => {
+                if let Some(id) = touched {
+                    let rev = self.history.revision();
+                    let after = self.project.annotation(&id);
+                    self.counts.change(before.as_ref(), after, rev);
+                    self.text_view.annotation_changed(id, rev);
+                }
                 self.after_change();
                 true
             }
@@ -284,10 +304,9 @@ impl MarginaliaApp {
             let Some(doc) = self.project.document(&doc_id) else {
                 return;
             };
-            let range = text::snap_to_graphemes(&doc.text, text::trim_range(&doc.text, range));
-            let Some(mut a) = Annotation::new(
-                doc_id.clone(),
-                &doc.text,
+            let range = doc.snap_to_graphemes(doc.trim_range(range));
+            let Some(mut a) = Annotation::in_document(
+                doc,
                 range.clone(),
                 vec![tag],
                 self.prefs.annotator.clone(),
@@ -335,8 +354,8 @@ impl MarginaliaApp {
         let Some(doc) = self.project.document(&a.doc) else {
             return;
         };
-        let range = text::snap_to_graphemes(&doc.text, text::trim_range(&doc.text, range));
-        if !a.set_range(&doc.text, range) {
+        let range = doc.snap_to_graphemes(doc.trim_range(range));
+        if !a.set_range_in(doc, range) {
             self.set_status("The selection is empty or outside the text", true);
             return;
         }

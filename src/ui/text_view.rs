@@ -79,6 +79,9 @@ pub struct TextViewStats {
     pub layouts: u64,
     /// Times the annotation index was rebuilt since the view was created.
     pub index_rebuilds: u64,
+    /// How many times the annotation index was patched for announced
+    /// single-annotation changes instead of rebuilt.
+    pub index_patches: u64,
     /// Vertical scroll offset of the frame (points from the top).
     pub scroll_offset: f32,
     /// Height of the whole document (estimated where not laid out).
@@ -99,6 +102,7 @@ impl Default for TextViewStats {
             galleys_cached: 0,
             layouts: 0,
             index_rebuilds: 0,
+            index_patches: 0,
             scroll_offset: 0.0,
             content_height: 0.0,
             viewport: Rect::NOTHING,
@@ -123,6 +127,9 @@ pub struct TextView {
     paras: ParagraphIndex,
     index: HighlightIndex,
     index_key: Option<(String, u64)>,
+    /// Annotations changed since the index was built, with the revision
+    /// each change made (see [`TextView::annotation_changed`]).
+    pending: Vec<(u64, AnnotationId)>,
     layout: LayoutCache,
     sel: Option<Anchors>,
     reported: Option<Range<usize>>,
@@ -146,6 +153,7 @@ impl Default for TextView {
             paras: ParagraphIndex::default(),
             index: HighlightIndex::default(),
             index_key: None,
+            pending: Vec::new(),
             layout: LayoutCache::default(),
             sel: None,
             reported: None,
@@ -269,6 +277,17 @@ impl TextView {
             .reduce(|a, b| a.union(b))
     }
 
+    /// Announces that the edit which made project revision `revision`
+    /// added, removed or changed exactly the annotation `id` (and nothing
+    /// else the view shows): the next frame patches its annotation index
+    /// instead of rebuilding it. Unannounced revisions still rebuild.
+    pub fn annotation_changed(&mut self, id: AnnotationId, revision: u64) {
+        if self.pending.len() >= 64 {
+            self.pending.clear();
+        }
+        self.pending.push((revision, id));
+    }
+
     /// Draws the document and handles pointer input.
     pub fn show(&mut self, ui: &mut Ui, input: &TextViewInput<'_>) -> TextViewResponse {
         let mut response = TextViewResponse::default();
@@ -307,10 +326,30 @@ impl TextView {
         // Project changed: new annotation index (O(annotations), once per edit).
         let index_key = (doc_key.clone(), input.revision);
         if self.index_key.as_ref() != Some(&index_key) {
-            self.index = HighlightIndex::build(input.project, input.doc, &self.paras);
+            // Patch when the revisions between are exactly the announced
+            // single-annotation changes; rebuild otherwise.
+            let patchable = match &self.index_key {
+                Some((k, rev)) if *k == doc_key && !self.pending.is_empty() => {
+                    let mut want = *rev;
+                    self.pending.iter().all(|(r, _)| {
+                        want += 1;
+                        *r == want
+                    }) && want == input.revision
+                }
+                _ => false,
+            };
+            if patchable {
+                for (_, id) in &self.pending {
+                    self.index.patch(input.project, input.doc, &self.paras, id);
+                }
+                self.stats.index_patches += 1;
+            } else {
+                self.index = HighlightIndex::build(input.project, input.doc, &self.paras);
+                self.stats.index_rebuilds += 1;
+            }
             self.index_key = Some(index_key);
-            self.stats.index_rebuilds += 1;
         }
+        self.pending.clear();
 
         // Columns and metrics; a new key drops the galleys.
         let avail_w = (ui.available_width() - ui.spacing().scroll.allocated_width()).max(120.0);
@@ -442,14 +481,18 @@ impl TextView {
         let above = f64::from(view_h) * 0.3;
         let mut acc = 0.0;
         let mut q = p;
-        while q > 0 && acc < above + f64::from(view_h) * 0.2 {
+        // Above: just the part of the screen above the target, with a little
+        // slack, so its exact heights place the target where it will show.
+        while q > 0 && acc < above + f64::from(view_h) * 0.1 {
             q -= 1;
             layout.ensure(ui, text, paras, q);
             acc += f64::from(layout.heights.get(q));
         }
         let mut acc = f64::from(layout.heights.get(p));
         let mut q = p;
-        while q + 1 < n && acc < f64::from(view_h) * 1.2 {
+        // Below: the rest of the screen (the paint lays out no more), so
+        // near the end the clamp below uses exact heights.
+        while q + 1 < n && acc < f64::from(view_h) * 0.8 {
             q += 1;
             layout.ensure(ui, text, paras, q);
             acc += f64::from(layout.heights.get(q));

@@ -325,12 +325,27 @@ fn qdc_bytes(project: &Project) -> Result<Vec<u8>, FormatError> {
     Ok(x.finish())
 }
 
-/// An offset in the unit the options ask for.
-fn offset_in(text: &str, ci: usize, unit: OffsetUnit) -> Option<usize> {
+/// The char offsets of a text's chars outside the Basic Multilingual Plane
+/// (two UTF-16 units each), in order: with them a char offset becomes a
+/// UTF-16 one without walking the text.
+fn astral_chars(text: &str) -> Vec<usize> {
+    text.chars()
+        .enumerate()
+        .filter(|(_, c)| c.len_utf16() == 2)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// An offset of `doc` in the unit the options ask for; `astral` is
+/// [`astral_chars`] of its text (only read for UTF-16).
+fn offset_in(doc: &Document, astral: &[usize], ci: usize, unit: OffsetUnit) -> Option<usize> {
+    if ci > doc.char_len() {
+        return None;
+    }
     match unit {
-        OffsetUnit::Chars => (ci <= text::char_len(text)).then_some(ci),
-        OffsetUnit::Utf16 => text::char_to_utf16(text, ci),
-        OffsetUnit::Bytes => text::char_to_byte(text, ci),
+        OffsetUnit::Chars => Some(ci),
+        OffsetUnit::Utf16 => Some(ci + astral.partition_point(|&a| a < ci)),
+        OffsetUnit::Bytes => doc.char_index().byte_of(&doc.text, ci),
     }
 }
 
@@ -475,10 +490,14 @@ fn qde_bytes(
             if let Some(src) = &d.source {
                 x.text_element("Description", src)?;
             }
+            let astral = match options.offsets {
+                OffsetUnit::Utf16 => astral_chars(&d.text),
+                _ => Vec::new(),
+            };
             for a in anns.iter().filter(|a| a.doc == d.id) {
                 check_quote(d, a)?;
                 let range = |ci| {
-                    offset_in(&d.text, ci, options.offsets).ok_or_else(|| {
+                    offset_in(d, &astral, ci, options.offsets).ok_or_else(|| {
                         FormatError::QuoteMismatch(format!(
                             "annotation `{}`: offset {ci} is outside the text",
                             a.id

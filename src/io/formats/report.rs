@@ -4,7 +4,7 @@
 //! compare grid (tags × speakers).
 
 use super::{ExportOptions, FormatError};
-use crate::model::{Annotation, AnnotationId, Document, Project, Relation, Speaker, Tag, text};
+use crate::model::{Annotation, AnnotationId, Document, Project, Relation, Speaker, Tag};
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
@@ -26,7 +26,7 @@ pub(crate) fn write_atomic(out: &Path, bytes: &[u8]) -> Result<(), FormatError> 
 
 /// Checks `text[start..end] == quote` before an annotation is written.
 pub(crate) fn check_quote(doc: &Document, a: &Annotation) -> Result<(), FormatError> {
-    match text::slice_chars(&doc.text, a.range()) {
+    match doc.slice(a.range()) {
         Some(q) if q == a.quote => Ok(()),
         found => Err(FormatError::QuoteMismatch(format!(
             "annotation `{}`: the text at {}..{} of `{}` reads {:?}, not its quote {:?}; nothing was written",
@@ -54,6 +54,8 @@ pub(crate) struct Report<'a> {
     /// Compare columns: the speakers of included annotations, in project
     /// order, then `None` for annotations with no speaker (if any).
     pub columns: Vec<Option<&'a Speaker>>,
+    /// Included annotations by id.
+    by_id: HashMap<&'a AnnotationId, &'a Annotation>,
 }
 
 impl<'a> Report<'a> {
@@ -97,8 +99,10 @@ impl<'a> Report<'a> {
         }) {
             columns.push(None);
         }
+        let by_id = all().map(|&a| (&a.id, a)).collect();
         Ok(Self {
             project,
+            by_id,
             tags: project.codebook.tree_order(),
             docs,
             numbers,
@@ -158,8 +162,12 @@ impl<'a> Report<'a> {
             .collect()
     }
 
-    /// The annotation a relation end names.
+    /// The annotation a relation end names (included ones by hash, others
+    /// by a scan of the project).
     pub fn annotation(&self, id: &AnnotationId) -> Option<&'a Annotation> {
-        self.project.annotation(id)
+        match self.by_id.get(id) {
+            Some(a) => Some(*a),
+            None => self.project.annotation(id),
+        }
     }
 }

@@ -36,9 +36,28 @@ struct FormatPeek {
 /// Reads just the `format` number (the rest is skipped, still within ron's
 /// recursion limit).
 pub fn peek_format(src: &str) -> Result<u32, ron::error::SpannedError> {
+    if let Some(n) = quick_format(src) {
+        return Ok(n);
+    }
     ron::Options::default()
         .from_str::<FormatPeek>(src)
         .map(|p| p.format)
+}
+
+/// The `format` number when the file opens the way Marginalia writes it,
+/// `Project(` then `format: N,` (white space aside): found without tokenizing
+/// the rest of a large file. `None` for any other opening (comments, another
+/// field first, …): the full peek decides.
+fn quick_format(src: &str) -> Option<u32> {
+    let rest = src.trim_start();
+    let rest = rest.strip_prefix("Project").unwrap_or(rest).trim_start();
+    let rest = rest.strip_prefix('(')?.trim_start();
+    let rest = rest.strip_prefix("format")?.trim_start();
+    let rest = rest.strip_prefix(':')?.trim_start();
+    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let n = rest.get(..digits)?.parse().ok()?;
+    let after = rest.get(digits..)?.trim_start();
+    (after.starts_with(',') || after.starts_with(')')).then_some(n)
 }
 
 /// Why the whole file could not be read.
@@ -127,6 +146,36 @@ mod tests {
         assert_eq!(peek_format("(format: 1)").ok(), Some(1));
         assert!(peek_format("Project(name: \"x\")").is_err());
         assert!(peek_format("Other(format: 1)").is_err());
+    }
+
+    #[test]
+    fn quick_peek_takes_only_the_written_opening_and_agrees_with_ron() {
+        let cases = [
+            "Project(\n  format: 1,\n  name: \"x\",",
+            "  Project (format:12)",
+            "(format: 3, x: 1)",
+        ];
+        for src in cases {
+            assert!(quick_format(src).is_some(), "{src}");
+        }
+        assert_eq!(quick_format("Project(\n  format: 1,\n  name: ["), Some(1));
+        for src in [
+            "Project(name: \"x\", format: 1)",
+            "/* c */ Project(format: 1)",
+            "Other(format: 1)",
+            "ProjectX(format: 1)",
+            "Project(format: 1x)",
+            "Project(format: -1)",
+            "Project(format: 99999999999)",
+            "Project(format: )",
+        ] {
+            assert_eq!(quick_format(src), None, "{src}");
+        }
+        assert_eq!(
+            peek_format("Project(format: 7, whatever: [1, (a: \"b\")])").ok(),
+            Some(7)
+        );
+        assert_eq!(peek_format("/* c */ Project(format: 2)").ok(), Some(2));
     }
 
     #[test]

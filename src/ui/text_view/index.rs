@@ -173,6 +173,100 @@ impl HighlightIndex {
         }
     }
 
+    /// Brings the index up to date after one annotation of `doc` was added,
+    /// removed or changed (the project already holds the new state), without
+    /// rebuilding: the old span goes, the new one is put in order with the
+    /// lowest level no overlapping span uses. Costs O(spans) integer work and
+    /// a scan for the id, not an allocation per span. Levels of other spans
+    /// stay as they were.
+    pub fn patch(
+        &mut self,
+        project: &Project,
+        doc: &DocId,
+        paras: &ParagraphIndex,
+        id: &AnnotationId,
+    ) {
+        let char_len = paras.char_len;
+        let paras_of = |r: &Range<usize>| {
+            let first = paras.paragraph_of(r.start);
+            let last = paras.paragraph_of(r.end.saturating_sub(1).max(r.start));
+            first..last + 1
+        };
+        if let Some(i) = self.spans.iter().position(|s| &s.id == id) {
+            let old = self.spans.remove(i);
+            let i = i as u32;
+            for p in paras_of(&old.range) {
+                if let Some(list) = self.by_paragraph.get_mut(p) {
+                    list.retain(|&k| k != i);
+                }
+            }
+            for list in &mut self.by_paragraph {
+                for k in list.iter_mut() {
+                    if *k > i {
+                        *k -= 1;
+                    }
+                }
+            }
+        }
+        let Some(a) = project
+            .annotation(id)
+            .filter(|a| &a.doc == doc && a.start < a.end && a.start < char_len)
+        else {
+            return;
+        };
+        let range = a.start..a.end.min(char_len);
+        let mut colors: Vec<Color32> = a
+            .tags
+            .iter()
+            .filter_map(|t| project.codebook.get(t))
+            .map(|t| to_color32(t.color))
+            .collect();
+        if colors.is_empty() {
+            colors.push(Color32::GRAY);
+        }
+        let mut used: Vec<usize> = paras_of(&range)
+            .filter_map(|p| self.by_paragraph.get(p))
+            .flatten()
+            .filter_map(|&k| self.spans.get(k as usize))
+            .filter(|s| s.range.start < range.end && range.start < s.range.end)
+            .map(|s| s.level)
+            .collect();
+        used.sort_unstable();
+        used.dedup();
+        let level = used
+            .iter()
+            .enumerate()
+            .find(|(want, l)| want != *l)
+            .map_or(used.len(), |(want, _)| want);
+        let key = (range.start, Reverse(range.end), &a.id);
+        let j = self
+            .spans
+            .partition_point(|s| (s.range.start, Reverse(s.range.end), &s.id) < key);
+        let ju = j as u32;
+        for list in &mut self.by_paragraph {
+            for k in list.iter_mut() {
+                if *k >= ju {
+                    *k += 1;
+                }
+            }
+        }
+        for p in paras_of(&range) {
+            if let Some(list) = self.by_paragraph.get_mut(p) {
+                let at = list.partition_point(|&k| k < ju);
+                list.insert(at, ju);
+            }
+        }
+        self.spans.insert(
+            j,
+            Span {
+                range,
+                id: a.id.clone(),
+                colors,
+                level,
+            },
+        );
+    }
+
     /// Spans overlapping paragraph `p` (indices into [`Self::spans`]).
     pub fn spans_of(&self, p: usize) -> &[u32] {
         self.by_paragraph.get(p).map(Vec::as_slice).unwrap_or(&[])
@@ -281,6 +375,64 @@ mod tests {
         assert_eq!(inner.range, 25..26);
         assert_eq!(idx.innermost_at(0, 35).unwrap().range, 0..50);
         assert!(idx.innermost_at(0, 80).is_none());
+    }
+
+    #[test]
+    fn patching_one_change_gives_the_spans_of_a_rebuild() {
+        let text = "Привет мир\nsecond “line” here\nthird 👋🏽 line\nlast one";
+        let paras = ParagraphIndex::new(text);
+        let ranges = vec![0..6, 3..15, 12..18, 20..40, 41..44, 5..8];
+        let (mut p, d) = project(text, &ranges);
+        p.sort_annotations();
+        let mut idx = HighlightIndex::build(&p, &d, &paras);
+        let check = |idx: &HighlightIndex, p: &Project| {
+            let fresh = HighlightIndex::build(p, &d, &paras);
+            let key = |x: &HighlightIndex| -> Vec<(Range<usize>, String, usize)> {
+                x.spans
+                    .iter()
+                    .map(|s| (s.range.clone(), s.id.0.clone(), s.colors.len()))
+                    .collect()
+            };
+            assert_eq!(key(idx), key(&fresh));
+            for pi in 0..paras.paragraphs.len() {
+                assert_eq!(idx.spans_of(pi), fresh.spans_of(pi), "paragraph {pi}");
+            }
+            for a in &idx.spans {
+                for b in &idx.spans {
+                    if a.id != b.id && a.range.start < b.range.end && b.range.start < a.range.end {
+                        assert_ne!(a.level, b.level, "{:?} and {:?}", a.range, b.range);
+                    }
+                }
+            }
+        };
+        // Add one spanning two paragraphs.
+        let mut a = Annotation::new(
+            d.clone(),
+            text,
+            9..25,
+            vec![TagId::new("t2")],
+            "me",
+            Timestamp::now(),
+        )
+        .unwrap();
+        a.id = AnnotationId::new("new");
+        let i = p.insertion_index(&a);
+        p.annotations.insert(i, a.clone());
+        idx.patch(&p, &d, &paras, &a.id);
+        check(&idx, &p);
+        // Change its range and tags.
+        let i = p.annotation_index(&a.id).unwrap();
+        let mut b = p.annotations.remove(i);
+        assert!(b.set_range(text, 1..4));
+        b.tags = vec![];
+        let j = p.insertion_index(&b);
+        p.annotations.insert(j, b);
+        idx.patch(&p, &d, &paras, &a.id);
+        check(&idx, &p);
+        // Remove another.
+        let gone = p.annotations.remove(2).id;
+        idx.patch(&p, &d, &paras, &gone);
+        check(&idx, &p);
     }
 
     #[test]
