@@ -88,6 +88,7 @@ impl MarginaliaApp {
         egui::Window::new("Compare speakers")
             .open(&mut open)
             .default_size([900.0, 560.0])
+            .default_pos([80.0, 60.0])
             .resizable(true)
             .collapsible(false)
             .show(ctx, |ui| {
