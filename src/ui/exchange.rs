@@ -602,13 +602,13 @@ impl Exchange {
     pub fn open_export(&mut self) {
         self.open = Some(Tab::Export);
         self.export.count = None;
-        self.settle = 3;
+        self.settle = 10;
     }
 
     /// Opens the Import window (closing the Export one).
     pub fn open_import(&mut self) {
         self.open = Some(Tab::Import);
-        self.settle = 3;
+        self.settle = 10;
     }
 
     /// Closes the Export / Import window.
@@ -633,7 +633,7 @@ impl Exchange {
             format,
             report,
         });
-        self.settle = 3;
+        self.settle = 10;
     }
 
     /// The report being shown, if any.
