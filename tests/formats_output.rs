@@ -8,30 +8,7 @@ use marginalia::io::formats::{self, ExportOptions, Format, OffsetUnit};
 use marginalia::io::sample::sample_project;
 use marginalia::model::text;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-
-fn golden_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
-}
-
-/// Compares `actual` with the golden file `name` (rewrites it with
-/// `UPDATE_GOLDEN=1`).
-fn golden(name: &str, actual: &str) {
-    let path = golden_dir().join(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        if let Some(d) = path.parent() {
-            std::fs::create_dir_all(d).unwrap();
-        }
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (run with UPDATE_GOLDEN=1)", path.display()));
-    assert!(
-        expected == actual,
-        "{name} differs from its golden file; rerun with UPDATE_GOLDEN=1 if the change is wanted"
-    );
-}
+use std::path::Path;
 
 fn export_to_string(p: &marginalia::model::Project, f: Format, options: &ExportOptions) -> String {
     let dir = tmp();

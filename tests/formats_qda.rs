@@ -1,5 +1,8 @@
 //! REFI-QDA export and import: round trips, schema validity, hostile archives.
 
+mod formats_common;
+
+use formats_common::golden;
 use marginalia::io::formats::refi_qda::{
     ZipLimits, export_qdc, export_qdpx, import_qdc, import_qdpx, import_qdpx_with_limits,
 };
@@ -627,29 +630,6 @@ fn bad_selections_are_skipped_with_a_reason() {
     assert_eq!(a.created.0, "2020-01-02T03:04:05Z");
     assert_eq!(p.codebook.tags[0].color, Color::parse("#ff0000").unwrap());
     assert_eq!(p.documents[0].text, "Hello\nworld");
-}
-
-/// Compares `actual` with `tests/golden/NAME`; `UPDATE_GOLDEN=1` rewrites it.
-fn golden(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e} (run with UPDATE_GOLDEN=1 to create it)",
-            path.display()
-        )
-    });
-    assert!(
-        want == actual,
-        "{} differs from the output; rerun with UPDATE_GOLDEN=1 if the change is intended",
-        path.display()
-    );
 }
 
 #[test]

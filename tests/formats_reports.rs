@@ -1,35 +1,14 @@
 //! HTML and Markdown reports: golden files of the sample, escaping,
 //! highlighting of overlaps, filters and the quote check.
 
+mod formats_common;
+
+use formats_common::golden;
 use marginalia::io::formats::{ExportOptions, FormatError, html, markdown};
 use marginalia::io::sample::sample_project;
 use marginalia::model::{
     Annotation, Color, DocId, Document, Project, Speaker, SpeakerId, Tag, TagId, Timestamp,
 };
-use std::path::PathBuf;
-
-/// Compares `actual` with `tests/golden/NAME`; `UPDATE_GOLDEN=1` rewrites it.
-fn golden(name: &str, actual: &str) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e} (run with UPDATE_GOLDEN=1 to create it)",
-            path.display()
-        )
-    });
-    assert!(
-        want == actual,
-        "{} differs from the output; rerun with UPDATE_GOLDEN=1 if the change is intended",
-        path.display()
-    );
-}
 
 #[test]
 fn sample_reports_match_the_golden_files() {
