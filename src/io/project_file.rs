@@ -34,6 +34,7 @@
 
 mod atomic;
 pub use atomic::leftover_temp_files;
+mod fast_strings;
 pub mod locate;
 pub mod migrate;
 
@@ -342,7 +343,7 @@ pub fn to_ron_string(project: &Project) -> Result<String, SaveError> {
         sorted = p;
         &sorted
     };
-    ron::ser::to_string_pretty(project, cfg)
+    fast_strings::to_string_pretty(project, cfg)
         .map(|mut s| {
             s.push('\n');
             s

@@ -172,7 +172,9 @@ impl Edit {
                 check_annotation(p, &a)?;
                 let id = a.id.clone();
                 let i = p.insertion_index(&a);
+                let complete = p.annotation_ids.is_complete_for(&p.annotations);
                 p.annotations.insert(i, a);
+                p.annotation_ids.inserted(&p.annotations, &id, i, complete);
                 Ok(Edit::RemoveAnnotation(id))
             }
             Edit::RemoveAnnotation(id) => {
@@ -184,16 +186,22 @@ impl Edit {
                         "annotation `{id}` is still linked; remove its links first"
                     )));
                 }
-                Ok(Edit::AddAnnotation(p.annotations.remove(i)))
+                let complete = p.annotation_ids.is_complete_for(&p.annotations);
+                let gone = p.annotations.remove(i);
+                p.annotation_ids.removed(&p.annotations, &id, complete);
+                Ok(Edit::AddAnnotation(gone))
             }
             Edit::UpdateAnnotation(a) => {
                 let i = p
                     .annotation_index(&a.id)
                     .ok_or_else(|| missing("annotation", &a.id))?;
                 check_annotation(p, &a)?;
+                let complete = p.annotation_ids.is_complete_for(&p.annotations);
                 let old = p.annotations.remove(i);
                 let j = p.insertion_index(&a);
+                let id = a.id.clone();
                 p.annotations.insert(j, a);
+                p.annotation_ids.inserted(&p.annotations, &id, j, complete);
                 Ok(Edit::UpdateAnnotation(old))
             }
             Edit::InsertTag { index, tag } => {

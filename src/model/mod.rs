@@ -9,6 +9,7 @@ pub mod codebook;
 pub mod document;
 pub mod edit;
 pub mod history;
+pub mod id_index;
 pub mod ids;
 pub mod project;
 pub mod speakers;

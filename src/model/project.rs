@@ -15,6 +15,7 @@
 use super::annotation::{Annotation, BUILTIN_RELATION_KINDS, Relation};
 use super::codebook::Codebook;
 use super::document::{Document, sha256_hex};
+use super::id_index::AnnotationIdIndex;
 use super::ids::{AnnotationId, DocId, SpeakerId};
 use super::speakers::{Speaker, Turn};
 use serde::{Deserialize, Serialize};
@@ -52,6 +53,9 @@ pub struct Project {
     /// Links between annotations.
     #[serde(default)]
     pub relations: Vec<Relation>,
+    /// Finds annotations by id without scanning (not saved).
+    #[serde(skip)]
+    pub(crate) annotation_ids: AnnotationIdIndex,
 }
 
 /// The built-in relation kinds as owned strings.
@@ -101,6 +105,7 @@ impl Project {
             turns: Vec::new(),
             annotations: Vec::new(),
             relations: Vec::new(),
+            annotation_ids: AnnotationIdIndex::default(),
         }
     }
 
@@ -126,7 +131,7 @@ impl Project {
 
     /// Position of an annotation in [`Project::annotations`].
     pub fn annotation_index(&self, id: &AnnotationId) -> Option<usize> {
-        self.annotations.iter().position(|a| &a.id == id)
+        self.annotation_ids.position(&self.annotations, id)
     }
 
     /// The annotations of one document, in order.

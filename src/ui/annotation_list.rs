@@ -154,17 +154,28 @@ impl AnnotationList {
         };
         let p = view.project;
         if self.rows_key.as_ref() != Some(&key) {
-            self.rows = match view.doc {
-                Some(doc) => (0..p.annotations.len())
-                    .filter(|&i| &p.annotations[i].doc == doc)
-                    .collect(),
+            // Annotations are sorted by document first, so one document's
+            // are a contiguous run: two binary searches, no scan.
+            self.rows = match view.doc.and_then(|d| p.document_index(d)) {
+                Some(d) => {
+                    let doc_pos = |a: &Annotation| p.document_index(&a.doc).unwrap_or(usize::MAX);
+                    let lo = p.annotations.partition_point(|a| doc_pos(a) < d);
+                    let hi = p.annotations.partition_point(|a| doc_pos(a) <= d);
+                    (lo..hi).collect()
+                }
                 None => Vec::new(),
             };
             self.formatted.clear();
             self.rows_key = Some(key.clone());
         }
         let vkey = (key, self.filter.clone(), self.tag_filter.clone());
-        if self.visible_key.as_ref() != Some(&vkey) {
+        if self.visible_key.as_ref() != Some(&vkey)
+            && self.filter.trim().is_empty()
+            && self.tag_filter.is_none()
+        {
+            self.visible = (0..self.rows.len()).collect();
+            self.visible_key = Some(vkey);
+        } else if self.visible_key.as_ref() != Some(&vkey) {
             let needle = self.filter.trim().to_lowercase();
             let tags = self
                 .tag_filter
@@ -265,13 +276,13 @@ impl AnnotationList {
             .id_salt("annotation_list")
             .auto_shrink([false, false]);
         let p = view.project;
+        // `rows` holds ascending annotation indices and `visible` ascending
+        // positions in `rows`: the row of an annotation is two binary
+        // searches away.
         if let Some(id) = self.scroll_to.take()
-            && let Some(k) = self.visible.iter().position(|&k| {
-                self.rows
-                    .get(k)
-                    .and_then(|&i| p.annotations.get(i))
-                    .is_some_and(|a| a.id == id)
-            })
+            && let Some(i) = p.annotation_index(&id)
+            && let Ok(r) = self.rows.binary_search(&i)
+            && let Ok(k) = self.visible.binary_search(&r)
             && !(self.shown.start < k && k + 1 < self.shown.end)
         {
             let y = k as f32 * (ROW_HEIGHT + spacing);

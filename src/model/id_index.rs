@@ -1,0 +1,314 @@
+//! A map from annotation id to its position in
+//! [`crate::model::Project::annotations`], kept by the edits and checked on
+//! every use.
+//!
+//! The UI asks for the selected annotation every frame, and every edit looks
+//! annotations up by id; a scan of 50,000 ids (each a separate heap string)
+//! costs a millisecond or more. With this map a lookup is one hash and one
+//! comparison.
+//!
+//! How it stays right:
+//! - Every answer is checked (`annotations[i].id == id`). An entry that
+//!   points a little off (an edit inserted or removed annotations before it)
+//!   is repaired by looking within [`WINDOW`] places; anything else rebuilds
+//!   the map from the vector (about a millisecond for 50,000 annotations:
+//!   the map stores a 64-bit hash of each id, so no string is cloned).
+//! - "Not there" is answered from the map only while it is known to hold
+//!   every id: [`Edit::apply`](crate::model::Edit::apply) reports each
+//!   insertion and removal, and the map remembers the vector's length,
+//!   address and capacity after it. Code that changes the vector another way
+//!   (a push, a new vector) changes one of those, and the next miss
+//!   rebuilds. Code that overwrites an annotation's id in place must call
+//!   [`AnnotationIdIndex::invalidate`].
+//! - A hash collision (two ids, one entry) fails the check and falls back
+//!   to a scan, which is exact.
+
+use super::annotation::Annotation;
+use super::ids::AnnotationId;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::{Mutex, MutexGuard};
+
+/// How far from its recorded place an entry is looked for before the map is
+/// rebuilt: the number of insertions or removals before it that the map
+/// tolerates.
+pub const WINDOW: usize = 64;
+
+/// The shape of the vector the map is complete for: length, address,
+/// capacity.
+type Shape = (usize, usize, usize);
+
+fn shape(annotations: &Vec<Annotation>) -> Shape {
+    (
+        annotations.len(),
+        annotations.as_ptr() as usize,
+        annotations.capacity(),
+    )
+}
+
+#[derive(Default)]
+struct Inner {
+    map: HashMap<u64, u32, BuildHasherDefault<PreHashed>>,
+    /// Set while `map` holds every id of a vector of this shape.
+    complete_for: Option<Shape>,
+}
+
+/// The cache. Clones start empty, and it never takes part in equality.
+#[derive(Default)]
+pub struct AnnotationIdIndex {
+    inner: Mutex<Inner>,
+}
+
+impl AnnotationIdIndex {
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic elsewhere while the lock was held leaves at worst a stale
+        // map, which the checks catch.
+        match self.inner.lock() {
+            Ok(inner) => inner,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    /// Position of the annotation with this id in `annotations`, if any.
+    pub fn position(&self, annotations: &Vec<Annotation>, id: &AnnotationId) -> Option<usize> {
+        let is_at = |i: usize| annotations.get(i).is_some_and(|a| &a.id == id);
+        let key = id_hash(id);
+        let mut inner = self.lock();
+        match inner.map.get(&key).map(|&i| i as usize) {
+            Some(i) if is_at(i) => return Some(i),
+            Some(i) => {
+                let lo = i.saturating_sub(WINDOW);
+                let hi = (i + WINDOW + 1).min(annotations.len());
+                if let Some(j) = (lo..hi).find(|&j| is_at(j)) {
+                    inner.map.insert(key, j as u32);
+                    return Some(j);
+                }
+            }
+            None if inner.complete_for == Some(shape(annotations)) => return None,
+            None => {}
+        }
+        inner.map.clear();
+        inner.map.reserve(annotations.len());
+        for (i, a) in annotations.iter().enumerate() {
+            inner.map.insert(id_hash(&a.id), i as u32);
+        }
+        inner.complete_for = Some(shape(annotations));
+        match inner.map.get(&key).map(|&i| i as usize) {
+            Some(i) if is_at(i) => Some(i),
+            None => None,
+            // A collision: a scan is exact.
+            Some(_) => annotations.iter().position(|a| &a.id == id),
+        }
+    }
+
+    /// Whether the map holds every id of `annotations` (to pass to
+    /// [`Self::inserted`] / [`Self::removed`] after changing the vector).
+    pub fn is_complete_for(&self, annotations: &Vec<Annotation>) -> bool {
+        self.lock().complete_for == Some(shape(annotations))
+    }
+
+    /// Records that the annotation `id` was inserted at `index`;
+    /// `was_complete` is [`Self::is_complete_for`] from before the insertion.
+    pub fn inserted(
+        &self,
+        annotations: &Vec<Annotation>,
+        id: &AnnotationId,
+        index: usize,
+        was_complete: bool,
+    ) {
+        let mut inner = self.lock();
+        inner.map.insert(id_hash(id), index as u32);
+        inner.complete_for = was_complete.then(|| shape(annotations));
+    }
+
+    /// Records that the annotation `id` was removed; `was_complete` as for
+    /// [`Self::inserted`].
+    pub fn removed(&self, annotations: &Vec<Annotation>, id: &AnnotationId, was_complete: bool) {
+        let mut inner = self.lock();
+        inner.map.remove(&id_hash(id));
+        inner.complete_for = was_complete.then(|| shape(annotations));
+    }
+
+    /// Forgets everything (after ids were changed in place).
+    pub fn invalidate(&self) {
+        let mut inner = self.lock();
+        inner.map.clear();
+        inner.complete_for = None;
+    }
+}
+
+/// A 64-bit hash of the id: each 8-byte word is mixed in with a folded
+/// 128-bit multiply (as foldhash and wyhash do), so ids that differ in a
+/// few hex digits still spread over all 64 bits.
+fn id_hash(id: &AnnotationId) -> u64 {
+    const K1: u64 = 0x9e37_79b9_7f4a_7c15;
+    const K2: u64 = 0xd6e8_feb8_6659_fd93;
+    fn fold(a: u64, b: u64) -> u64 {
+        let m = u128::from(a) * u128::from(b);
+        (m as u64) ^ ((m >> 64) as u64)
+    }
+    let bytes = id.0.as_bytes();
+    let mut h = K2 ^ bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = fold(h ^ u64::from_le_bytes(w), K1);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut w = [0u8; 8];
+        w[..rest.len()].copy_from_slice(rest);
+        h = fold(h ^ u64::from_le_bytes(w), K1);
+    }
+    fold(h, K2)
+}
+
+/// A hasher for keys that are already hashes.
+#[derive(Default)]
+struct PreHashed(u64);
+
+impl Hasher for PreHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+impl Clone for AnnotationIdIndex {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl PartialEq for AnnotationIdIndex {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for AnnotationIdIndex {}
+
+impl std::fmt::Debug for AnnotationIdIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AnnotationIdIndex")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::annotation::{Annotation, Timestamp};
+    use crate::model::ids::{AnnotationId, DocId};
+    use crate::model::project::Project;
+
+    fn ann(id: &str, start: usize) -> Annotation {
+        let text = "x".repeat(200);
+        let mut a = Annotation::new(
+            DocId("d".into()),
+            &text,
+            start..start + 1,
+            vec![],
+            "me",
+            Timestamp::now(),
+        )
+        .expect("a valid range");
+        a.id = AnnotationId(id.into());
+        a
+    }
+
+    #[test]
+    fn lookups_stay_right_whatever_happens_to_the_vector() {
+        let mut p = Project::new("t");
+        p.annotations = (0..100).map(|i| ann(&format!("a{i}"), i)).collect();
+        assert_eq!(p.annotation_index(&AnnotationId("a42".into())), Some(42));
+        // Insert at the front: every index shifts.
+        p.annotations.insert(0, ann("new", 0));
+        assert_eq!(p.annotation_index(&AnnotationId("a42".into())), Some(43));
+        assert_eq!(p.annotation_index(&AnnotationId("new".into())), Some(0));
+        // Replace one in the middle in place (same length, same buffer):
+        // the documented case that needs `invalidate`.
+        p.annotations[50] = ann("swapped", 50);
+        p.annotation_ids.invalidate();
+        assert_eq!(
+            p.annotation_index(&AnnotationId("swapped".into())),
+            Some(50)
+        );
+        assert_eq!(p.annotation_index(&AnnotationId("a49".into())), None);
+        assert_eq!(p.annotation_index(&AnnotationId("nope".into())), None);
+        // Reverse the whole vector.
+        p.annotations.reverse();
+        for (i, a) in p.annotations.clone().iter().enumerate() {
+            assert_eq!(p.annotation_index(&a.id), Some(i));
+        }
+        // A clone answers on its own.
+        let q = p.clone();
+        assert_eq!(q.annotation_index(&p.annotations[7].id), Some(7));
+        p.annotations.clear();
+        assert_eq!(p.annotation_index(&q.annotations[7].id), None);
+    }
+
+    #[test]
+    fn edits_keep_the_map_complete_and_entries_are_repaired_or_rebuilt() {
+        use crate::model::document::Document;
+        use crate::model::edit::Edit;
+        let mut p = Project::new("t");
+        let doc_id = DocId("d".into());
+        let doc = Document::import(doc_id.clone(), "d", None, &"word ".repeat(400));
+        let text = doc.text.clone();
+        p.documents.push(doc);
+        let make = |i: usize| {
+            Annotation::new(
+                doc_id.clone(),
+                &text,
+                i..i + 3,
+                vec![],
+                "me",
+                Timestamp::now(),
+            )
+            .expect("valid")
+        };
+        let mut ids = Vec::new();
+        for i in (0..1000).step_by(5) {
+            let a = make(i + 500);
+            ids.push(a.id.clone());
+            Edit::AddAnnotation(a).apply(&mut p).expect("add");
+        }
+        // Far more insertions before the first ones than the window allows.
+        for i in 0..(2 * WINDOW) {
+            let a = make(i % 400);
+            ids.push(a.id.clone());
+            Edit::AddAnnotation(a).apply(&mut p).expect("add");
+            assert!(p.annotation_ids.is_complete_for(&p.annotations));
+        }
+        for id in &ids {
+            let i = p.annotation_index(id).expect("present");
+            assert_eq!(&p.annotations[i].id, id);
+        }
+        let gone = ids.remove(3);
+        Edit::RemoveAnnotation(gone.clone())
+            .apply(&mut p)
+            .expect("remove");
+        assert_eq!(p.annotation_index(&gone), None);
+        for id in &ids {
+            let i = p.annotation_index(id).expect("present");
+            assert_eq!(&p.annotations[i].id, id);
+        }
+        // A push behind the map's back is still found.
+        let pushed = make(1900);
+        let pushed_id = pushed.id.clone();
+        p.annotations.push(pushed);
+        assert_eq!(
+            p.annotation_index(&pushed_id),
+            Some(p.annotations.len() - 1)
+        );
+    }
+}
