@@ -77,6 +77,8 @@ pub struct TextViewStats {
     pub galleys_cached: usize,
     /// Galleys laid out since the layout cache was last reset.
     pub layouts: u64,
+    /// Chars in those galleys.
+    pub chars_laid_out: u64,
     /// Times the annotation index was rebuilt since the view was created.
     pub index_rebuilds: u64,
     /// How many times the annotation index was patched for announced
@@ -101,6 +103,7 @@ impl Default for TextViewStats {
             hovered_annotation: None,
             galleys_cached: 0,
             layouts: 0,
+            chars_laid_out: 0,
             index_rebuilds: 0,
             index_patches: 0,
             scroll_offset: 0.0,
@@ -618,6 +621,7 @@ impl TextView {
         self.stats.painted_paragraphs = visible.iter().map(|v| v.0).collect();
         self.stats.galleys_cached = self.layout.cached.len();
         self.stats.layouts = self.layout.layouts;
+        self.stats.chars_laid_out = self.layout.chars_laid_out;
         self.stats.content_height = total as f32;
         self.stats.viewport = view_rect;
     }

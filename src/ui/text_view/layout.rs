@@ -64,6 +64,8 @@ pub struct LayoutCache {
     pub heights: Heights,
     /// Galleys laid out since the cache was created.
     pub layouts: u64,
+    /// Chars in those galleys.
+    pub chars_laid_out: u64,
 }
 
 impl LayoutCache {
@@ -114,6 +116,7 @@ impl LayoutCache {
             *slot = Some(lo);
             self.cached.push(p);
             self.layouts += 1;
+            self.chars_laid_out += para.chars.len() as u64;
         }
         f64::from(self.heights.set(p, h))
     }
