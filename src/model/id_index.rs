@@ -206,6 +206,7 @@ impl std::fmt::Debug for AnnotationIdIndex {
 
 #[cfg(test)]
 mod tests {
+    use super::WINDOW;
     use crate::model::annotation::{Annotation, Timestamp};
     use crate::model::ids::{AnnotationId, DocId};
     use crate::model::project::Project;

@@ -20,6 +20,7 @@
 //! trimmed of white space. All offsets here are chars, never bytes.
 
 mod blocks;
+mod compose;
 mod geometry;
 mod heights;
 mod index;
@@ -79,6 +80,10 @@ pub struct TextViewStats {
     pub layouts: u64,
     /// Chars in those galleys.
     pub chars_laid_out: u64,
+    /// Of those galleys, how many egui laid out whole (not from words).
+    pub whole_layouts: u64,
+    /// Distinct words and spaces held laid out.
+    pub cached_words: usize,
     /// Times the annotation index was rebuilt since the view was created.
     pub index_rebuilds: u64,
     /// How many times the annotation index was patched for announced
@@ -104,6 +109,8 @@ impl Default for TextViewStats {
             galleys_cached: 0,
             layouts: 0,
             chars_laid_out: 0,
+            whole_layouts: 0,
+            cached_words: 0,
             index_rebuilds: 0,
             index_patches: 0,
             scroll_offset: 0.0,
@@ -622,6 +629,8 @@ impl TextView {
         self.stats.galleys_cached = self.layout.cached.len();
         self.stats.layouts = self.layout.layouts;
         self.stats.chars_laid_out = self.layout.chars_laid_out;
+        self.stats.whole_layouts = self.layout.whole_layouts;
+        self.stats.cached_words = self.layout.words.len();
         self.stats.content_height = total as f32;
         self.stats.viewport = view_rect;
     }

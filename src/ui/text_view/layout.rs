@@ -8,6 +8,7 @@
 //! memory stays bounded however long the document is.
 
 use super::blocks::ends_line;
+use super::compose::WordCache;
 use super::geometry::LaidOut;
 use super::heights::Heights;
 use crate::model::text::ParagraphIndex;
@@ -66,6 +67,10 @@ pub struct LayoutCache {
     pub layouts: u64,
     /// Chars in those galleys.
     pub chars_laid_out: u64,
+    /// Laid-out words that paragraphs are composed from.
+    pub words: WordCache,
+    /// Paragraphs egui laid out whole (the word cache could not).
+    pub whole_layouts: u64,
 }
 
 impl LayoutCache {
@@ -90,6 +95,7 @@ impl LayoutCache {
         self.heights = Heights::new(heights);
         self.galleys = vec![None; paras.paragraphs.len()];
         self.cached.clear();
+        self.words.clear();
         self.key = Some(key);
         self.metrics = Some(m);
     }
@@ -107,9 +113,15 @@ impl LayoutCache {
         };
         let mut format = TextFormat::simple(m.font.clone(), Color32::PLACEHOLDER);
         format.line_height = Some(m.line_h);
-        let mut job = LayoutJob::single_section(s.to_owned(), format);
-        job.wrap = TextWrapping::wrap_at_width(m.wrap);
-        let galley = ui.fonts_mut(|f| f.layout_job(job));
+        let galley = match self.words.layout(ui, s, &format, m.wrap) {
+            Some(g) => g,
+            None => {
+                self.whole_layouts += 1;
+                let mut job = LayoutJob::single_section(s.to_owned(), format);
+                job.wrap = TextWrapping::wrap_at_width(m.wrap);
+                ui.fonts_mut(|f| f.layout_job(job))
+            }
+        };
         let h = galley.size().y + if ends_line(paras, p) { m.gap } else { 0.0 };
         let lo = LaidOut::new(galley);
         if let Some(slot) = self.galleys.get_mut(p) {

@@ -1,0 +1,265 @@
+//! Paragraph layout from cached words.
+//!
+//! egui lays out a paragraph by shaping all of it (harfrust), looking every
+//! glyph up in the atlas and wrapping the result: about half a microsecond a
+//! char, so a jump to a fresh part of a book (a screenful, 2,500–4,000
+//! chars) costs one to two milliseconds of layout alone. Text engines avoid
+//! that with a word cache (WebKit's is the classic one), and so does this
+//! module: a paragraph is split into words and runs of spaces, each distinct
+//! token is laid out by egui once (shaped, glyphs in the atlas, its mesh
+//! built) and kept, and a paragraph is then a greedy word wrap over token
+//! widths plus copies of their glyphs and mesh vertices moved into place.
+//! Most tokens of any page are common words, so a fresh page costs tens of
+//! nanoseconds a char.
+//!
+//! The result is an ordinary [`Galley`] (the paragraph's text in its job, one
+//! glyph per char, a mesh per row), so painting, egui's cursor functions and
+//! [`super::geometry::LaidOut`] work on it unchanged. What differs from
+//! egui's own layout: no kerning across a space (shaping runs stop at
+//! spaces, which Latin and Cyrillic fonts do not kern across in practice),
+//! and wrapping only at spaces, consistently for every paragraph. A
+//! paragraph this cannot handle exactly (a token egui splits into several
+//! rows or glyphs that do not match its chars, a word wider than the column)
+//! returns `None`, and the caller lays it out with egui as a whole.
+
+use egui::epaint::{Galley, Mesh, Vertex};
+use egui::text::{LayoutJob, TextFormat};
+use egui::{Pos2, Rect, pos2, vec2};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Tokens kept before the cache is emptied (a few tens of MB at most).
+pub const MAX_WORDS: usize = 30_000;
+
+/// One laid-out token.
+struct Token {
+    galley: Arc<Galley>,
+    /// Advance of the whole token.
+    width: f32,
+}
+
+/// Laid-out tokens of one font and size (reset with the layout cache).
+#[derive(Default)]
+pub struct WordCache {
+    tokens: HashMap<Box<str>, Token>,
+}
+
+/// Whether a char is a space a line may break after. No-break spaces
+/// (U+00A0, U+2007, U+202F) are not.
+fn breaks(c: char) -> bool {
+    c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}')
+}
+
+/// The paragraph cut into alternating runs: words (no breaking space) and
+/// spaces. Byte ranges; their concatenation is the paragraph.
+fn tokens(text: &str) -> Vec<(std::ops::Range<usize>, bool)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut in_space = None;
+    for (i, c) in text.char_indices() {
+        let s = breaks(c);
+        match in_space {
+            Some(prev) if prev != s => {
+                out.push((start..i, prev));
+                start = i;
+            }
+            _ => {}
+        }
+        in_space = Some(s);
+    }
+    if let Some(s) = in_space {
+        out.push((start..text.len(), s));
+    }
+    out
+}
+
+impl WordCache {
+    /// Drops every token.
+    pub fn clear(&mut self) {
+        self.tokens.clear();
+    }
+
+    /// Tokens held.
+    #[allow(clippy::len_without_is_empty)]
+    pub fn len(&self) -> usize {
+        self.tokens.len()
+    }
+
+    /// Lays out a paragraph (no `\n`) wrapped at `wrap` points, or `None` if
+    /// it needs egui's own layout (see the module docs).
+    pub fn layout(
+        &mut self,
+        ui: &egui::Ui,
+        text: &str,
+        format: &TextFormat,
+        wrap: f32,
+    ) -> Option<Arc<Galley>> {
+        if text.is_empty() || text.contains('\n') {
+            return None;
+        }
+        let toks = tokens(text);
+        if self.tokens.len() + toks.len() > MAX_WORDS {
+            self.tokens.clear();
+        }
+        let missing: Vec<&str> = toks
+            .iter()
+            .map(|(r, _)| &text[r.clone()])
+            .filter(|t| !self.tokens.contains_key(*t))
+            .collect();
+        if !missing.is_empty() {
+            let laid: Vec<(&str, Arc<Galley>)> = ui.fonts_mut(|f| {
+                missing
+                    .iter()
+                    .map(|t| {
+                        let job = LayoutJob::single_section((*t).to_owned(), format.clone());
+                        (*t, f.layout_job(job))
+                    })
+                    .collect()
+            });
+            for (t, galley) in laid {
+                let ok = galley.rows.len() == 1
+                    && galley.rows[0].glyphs.len() == t.chars().count()
+                    && !galley.rows[0].ends_with_newline;
+                if !ok {
+                    return None;
+                }
+                let width = galley.rows[0].size.x;
+                self.tokens.insert(t.into(), Token { galley, width });
+            }
+        }
+        let ppp = ui.ctx().pixels_per_point();
+        let round = |x: f32| (x * ppp).round() / ppp;
+        let laid: Vec<(&Token, bool)> = toks
+            .iter()
+            .map(|(r, space)| self.tokens.get(&text[r.clone()]).map(|t| (t, *space)))
+            .collect::<Option<_>>()?;
+        let template = laid.first()?.0.galley.clone();
+        let line_h = template.rows[0].size.y;
+
+        // Greedy wrap: a word that does not fit starts a new row; spaces
+        // stay at the end of the row they follow. `parts` holds (token, x)
+        // for every row, `row_ends` where each row's parts end.
+        let mut parts: Vec<(usize, f32)> = Vec::with_capacity(laid.len());
+        let mut row_ends: Vec<usize> = Vec::new();
+        let mut x = 0.0f32;
+        for (k, (tok, space)) in laid.iter().enumerate() {
+            let row_empty = row_ends.last().copied().unwrap_or(0) == parts.len();
+            if !space && !row_empty && x + tok.width > wrap {
+                row_ends.push(parts.len());
+                x = 0.0;
+            }
+            if !space && x == 0.0 && tok.width > wrap {
+                // Longer than the column: egui splits inside words.
+                return None;
+            }
+            parts.push((k, round(x)));
+            x += tok.width;
+        }
+        row_ends.push(parts.len());
+
+        let mut placed = Vec::with_capacity(row_ends.len());
+        let (mut rect, mut mesh_bounds) = (Rect::NOTHING, Rect::NOTHING);
+        let (mut num_vertices, mut num_indices) = (0, 0);
+        let mut from = 0;
+        for (i, &to) in row_ends.iter().enumerate() {
+            let row_parts = &parts[from..to];
+            from = to;
+            let (mut n_glyphs, mut n_vertices, mut n_indices) = (0, 0, 0);
+            for &(k, _) in row_parts {
+                let src = &laid[k].0.galley.rows[0];
+                n_glyphs += src.glyphs.len();
+                n_vertices += src.visuals.mesh.vertices.len();
+                n_indices += src.visuals.mesh.indices.len();
+            }
+            let mut glyphs = Vec::with_capacity(n_glyphs);
+            let mut mesh = Mesh::default();
+            mesh.vertices.reserve_exact(n_vertices);
+            mesh.indices.reserve_exact(n_indices);
+            let mut width = 0.0f32;
+            for &(k, dx) in row_parts {
+                let (tok, space) = laid[k];
+                let src = &tok.galley.rows[0];
+                let base = mesh.vertices.len() as u32;
+                glyphs.extend(src.glyphs.iter().map(|g| {
+                    let mut g = *g;
+                    g.pos.x += dx;
+                    g.first_vertex += base;
+                    g
+                }));
+                let shift = vec2(dx, 0.0);
+                mesh.vertices
+                    .extend(src.visuals.mesh.vertices.iter().map(|v| Vertex {
+                        pos: v.pos + shift,
+                        ..*v
+                    }));
+                mesh.indices
+                    .extend(src.visuals.mesh.indices.iter().map(|ix| ix + base));
+                if !space {
+                    width = dx + tok.width;
+                }
+            }
+            let bounds = mesh.calc_bounds();
+            let mut row = egui::epaint::text::Row::clone(&template.rows[0].row);
+            row.glyphs = glyphs;
+            row.size = vec2(width, line_h);
+            row.visuals.glyph_index_start = 0;
+            row.visuals.glyph_vertex_range = 0..mesh.vertices.len();
+            row.visuals.mesh_bounds = bounds;
+            num_vertices += mesh.vertices.len();
+            num_indices += mesh.indices.len();
+            row.visuals.mesh = mesh;
+            let pos = pos2(0.0, i as f32 * line_h);
+            rect |= Rect::from_min_size(pos, row.size);
+            mesh_bounds |= bounds.translate(pos.to_vec2());
+            let mut pr = template.rows[0].clone();
+            pr.pos = pos;
+            pr.row = Arc::new(row);
+            placed.push(pr);
+        }
+        let mut galley = (*template).clone();
+        let mut job = (*template.job).clone();
+        job.text = text.to_owned();
+        if let Some(s) = job.sections.first_mut() {
+            s.byte_range = egui::text::ByteIndex(0)..egui::text::ByteIndex(text.len());
+        }
+        job.wrap.max_width = wrap;
+        galley.job = Arc::new(job);
+        galley.rows = placed;
+        galley.rect = Rect::from_min_max(Pos2::ZERO, rect.max.max(Pos2::ZERO));
+        galley.mesh_bounds = mesh_bounds;
+        galley.num_vertices = num_vertices;
+        galley.num_indices = num_indices;
+        Some(Arc::new(galley))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_cover_the_text_and_keep_no_break_spaces_inside_words() {
+        let text = "“Curly” — em\u{a0}dash,  two\tspaces 👩‍🔬 end ";
+        let toks = tokens(text);
+        let joined: String = toks.iter().map(|(r, _)| &text[r.clone()]).collect();
+        assert_eq!(joined, text);
+        let words: Vec<&str> = toks
+            .iter()
+            .filter(|(_, s)| !s)
+            .map(|(r, _)| &text[r.clone()])
+            .collect();
+        assert_eq!(
+            words,
+            [
+                "“Curly”",
+                "—",
+                "em\u{a0}dash,",
+                "two",
+                "spaces",
+                "👩‍🔬",
+                "end"
+            ]
+        );
+        assert!(toks.windows(2).all(|w| w[0].1 != w[1].1), "runs alternate");
+    }
+}
