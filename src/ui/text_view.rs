@@ -566,10 +566,12 @@ impl TextView {
             }
             let mut y = layout.heights.prefix(p);
             while p < n {
-                layout.ensure(ui, text, paras, p);
+                // `y` is the top of `p`, which laying `p` out does not move:
+                // test first, so nothing below the viewport is laid out.
                 if y - shift > vy1 {
                     break;
                 }
+                layout.ensure(ui, text, paras, p);
                 visible.push((p, y as f32));
                 y += f64::from(layout.heights.get(p));
                 p += 1;

@@ -25,7 +25,6 @@
 use egui::epaint::{Galley, Mesh, Vertex};
 use egui::text::{LayoutJob, TextFormat};
 use egui::{Pos2, Rect, pos2, vec2};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Tokens kept before the cache is emptied (a few tens of MB at most).
@@ -41,7 +40,7 @@ struct Token {
 /// Laid-out tokens of one font and size (reset with the layout cache).
 #[derive(Default)]
 pub struct WordCache {
-    tokens: HashMap<Box<str>, Token>,
+    tokens: ahash::HashMap<Box<str>, Token>,
 }
 
 /// Whether a char is a space a line may break after. No-break spaces
