@@ -17,7 +17,9 @@
 //! [`super::geometry::LaidOut`] work on it unchanged. What differs from
 //! egui's own layout: no kerning across a space (shaping runs stop at
 //! spaces, which Latin and Cyrillic fonts do not kern across in practice),
-//! and wrapping only at spaces, consistently for every paragraph. A
+//! and wrapping only at spaces (egui also breaks after some dashes),
+//! consistently for every paragraph. As in egui, a word goes to the next
+//! row unless it fits together with the space after it. A
 //! paragraph this cannot handle exactly (a token egui splits into several
 //! rows or glyphs that do not match its chars, a word wider than the column)
 //! returns `None`, and the caller lays it out with egui as a whole.
@@ -143,7 +145,11 @@ impl WordCache {
         let mut x = 0.0f32;
         for (k, (tok, space)) in laid.iter().enumerate() {
             let row_empty = row_ends.last().copied().unwrap_or(0) == parts.len();
-            if !space && !row_empty && x + tok.width > wrap {
+            // Like egui, a word must fit with the space after it.
+            let after = laid
+                .get(k + 1)
+                .map_or(0.0, |(t, s)| if *s { t.width } else { 0.0 });
+            if !space && !row_empty && x + tok.width + after > wrap {
                 row_ends.push(parts.len());
                 x = 0.0;
             }
@@ -260,5 +266,75 @@ mod tests {
             ]
         );
         assert!(toks.windows(2).all(|w| w[0].1 != w[1].1), "runs alternate");
+    }
+
+    /// Lays out every paragraph of the seed interview both ways, in a
+    /// headless egui frame, and compares.
+    #[test]
+    fn composed_paragraphs_hold_every_char_in_order_and_wrap_like_egui() {
+        let seed = include_str!("../../../assets/articles/tufts-now-russia-ukraine-interview.txt");
+        let ctx = egui::Context::default();
+        let mut checked = 0;
+        let mut out = ctx.run_ui(egui::RawInput::default(), |ui| {
+            let mut cache = WordCache::default();
+            let mut format =
+                TextFormat::simple(egui::FontId::proportional(15.0), egui::Color32::PLACEHOLDER);
+            format.line_height = Some(22.0);
+            let wrap = 420.0;
+            for para in seed.split('\n').filter(|p| !p.trim().is_empty()) {
+                let g = cache.layout(ui, para, &format, wrap).expect("composed");
+                let mut job = LayoutJob::single_section(para.to_owned(), format.clone());
+                job.wrap = egui::text::TextWrapping::wrap_at_width(wrap);
+                let egui_g = ui.fonts_mut(|f| f.layout_job(job));
+                // Every char once, in order.
+                let chars: String = g
+                    .rows
+                    .iter()
+                    .flat_map(|r| r.glyphs.iter().map(|gl| gl.chr))
+                    .collect();
+                assert_eq!(chars, para);
+                assert_eq!(g.text(), para);
+                for r in &g.rows {
+                    assert!(r.size.x <= wrap + 0.5, "row wider than the column");
+                    // Shaping may pull a glyph back a little (kerning), never
+                    // further than that.
+                    for w in r.glyphs.windows(2) {
+                        assert!(
+                            w[0].pos.x <= w[1].pos.x + 2.0,
+                            "{:?} at {} before {:?} at {}",
+                            w[0].chr,
+                            w[0].pos.x,
+                            w[1].chr,
+                            w[1].pos.x
+                        );
+                    }
+                    assert!(
+                        !r.visuals.mesh.is_empty()
+                            || r.glyphs.iter().all(|g| g.chr.is_whitespace())
+                    );
+                }
+                // Rows at the same height as egui's, and about as many.
+                assert_eq!(g.rows[0].size.y, egui_g.rows[0].size.y);
+                let (a, b) = (g.rows.len() as i64, egui_g.rows.len() as i64);
+                assert!(
+                    (a - b).abs() <= 1 + b / 10,
+                    "{a} rows composed, {b} from egui"
+                );
+                // A click in the middle of a char lands on that char.
+                for (i, c) in [0, para.chars().count() / 2, para.chars().count() - 1]
+                    .into_iter()
+                    .enumerate()
+                {
+                    let pos = g.pos_from_cursor(egui::text::CCursor::new(c));
+                    let probe = egui::pos2(pos.min.x + 1.0, pos.center().y);
+                    let back = g.cursor_from_pos(probe.to_vec2());
+                    assert_eq!(back.index, egui::text::CharIndex(c), "probe {i}");
+                }
+                checked += 1;
+            }
+        });
+        // No GPU here to take the font atlas changes.
+        out.textures_delta.clear();
+        assert!(checked > 10, "the seed has paragraphs");
     }
 }
