@@ -9,6 +9,7 @@
 //! smoothly and an edit does not reformat them all.
 
 use super::actions::{Action, ViewCtx, color32};
+use super::text_view::compose::WordCache;
 use crate::model::{Annotation, AnnotationId, DocId, Project, TagId};
 use std::collections::HashMap;
 
@@ -134,6 +135,10 @@ pub struct AnnotationList {
     focus_filter: bool,
     /// Rows (indices into `visible`) fully shown last frame.
     shown: std::ops::Range<usize>,
+    /// Laid-out words of the row labels, and the font and scale they are
+    /// for: a jump brings a page of new rows, mostly made of known words.
+    words: WordCache,
+    words_for: Option<(egui::FontId, u32)>,
 }
 
 impl AnnotationList {
@@ -289,6 +294,13 @@ impl AnnotationList {
             let h = ui.available_height();
             area = area.vertical_scroll_offset((y - h / 3.0).max(0.0));
         }
+        let font = egui::TextStyle::Body.resolve(ui.style());
+        let words_for = Some((font, ui.ctx().pixels_per_point().to_bits()));
+        if self.words_for != words_for {
+            self.words.clear();
+            self.words_for = words_for;
+        }
+        let words = &mut self.words;
         area.show_rows(ui, ROW_HEIGHT, self.visible.len(), |ui, range| {
             self.shown = range.clone();
             for k in range {
@@ -300,7 +312,7 @@ impl AnnotationList {
                 };
                 let row = self.formatted.entry(i).or_insert_with(|| Row::of(p, a));
                 let selected = view.selected == Some(&row.id);
-                if row_ui(ui, row, selected).clicked() {
+                if row_ui(ui, row, selected, words).clicked() {
                     actions.push(Action::Reveal(row.id.clone()));
                 }
             }
@@ -308,7 +320,7 @@ impl AnnotationList {
     }
 }
 
-fn row_ui(ui: &mut egui::Ui, row: &Row, selected: bool) -> egui::Response {
+fn row_ui(ui: &mut egui::Ui, row: &Row, selected: bool, words: &mut WordCache) -> egui::Response {
     let width = ui.available_width();
     let (rect, response) =
         ui.allocate_exact_size(egui::vec2(width, ROW_HEIGHT), egui::Sense::click());
@@ -369,9 +381,17 @@ fn row_ui(ui: &mut egui::Ui, row: &Row, selected: bool) -> egui::Response {
                 );
             right -= 8.0;
         }
-        let mut job = egui::text::LayoutJob::simple_singleline(row.label.clone(), font, text_color);
-        job.wrap = egui::text::TextWrapping::truncate_at_width((right - x).max(10.0));
-        let g = ui.fonts_mut(|f| f.layout_job(job));
+        let max_width = (right - x).max(10.0);
+        let format = egui::TextFormat::simple(font.clone(), egui::Color32::PLACEHOLDER);
+        let g = match words.layout_line(ui, &row.label, &format, max_width) {
+            Some(g) => g,
+            None => {
+                let mut job =
+                    egui::text::LayoutJob::simple_singleline(row.label.clone(), font, text_color);
+                job.wrap = egui::text::TextWrapping::truncate_at_width(max_width);
+                ui.fonts_mut(|f| f.layout_job(job))
+            }
+        };
         painter.galley(
             egui::pos2(x, rect.center().y - g.size().y / 2.0),
             g,

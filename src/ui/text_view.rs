@@ -20,7 +20,7 @@
 //! trimmed of white space. All offsets here are chars, never bytes.
 
 mod blocks;
-mod compose;
+pub(crate) mod compose;
 mod geometry;
 mod heights;
 mod index;
@@ -84,6 +84,9 @@ pub struct TextViewStats {
     pub whole_layouts: u64,
     /// Distinct words and spaces held laid out.
     pub cached_words: usize,
+    /// Words and spaces looked up in that cache, and how many egui had to
+    /// lay out (not there yet).
+    pub word_lookups: (u64, u64),
     /// Times the annotation index was rebuilt since the view was created.
     pub index_rebuilds: u64,
     /// How many times the annotation index was patched for announced
@@ -111,6 +114,7 @@ impl Default for TextViewStats {
             chars_laid_out: 0,
             whole_layouts: 0,
             cached_words: 0,
+            word_lookups: (0, 0),
             index_rebuilds: 0,
             index_patches: 0,
             scroll_offset: 0.0,
@@ -633,6 +637,7 @@ impl TextView {
         self.stats.chars_laid_out = self.layout.chars_laid_out;
         self.stats.whole_layouts = self.layout.whole_layouts;
         self.stats.cached_words = self.layout.words.len();
+        self.stats.word_lookups = (self.layout.words.lookups, self.layout.words.misses);
         self.stats.content_height = total as f32;
         self.stats.viewport = view_rect;
     }

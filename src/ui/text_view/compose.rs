@@ -32,9 +32,9 @@ use std::sync::Arc;
 /// Tokens kept before the cache is emptied (a few tens of MB at most).
 pub const MAX_WORDS: usize = 30_000;
 
-/// One laid-out token.
+/// One laid-out token: its row (glyphs and mesh relative to the row).
 struct Token {
-    galley: Arc<Galley>,
+    row: egui::epaint::text::PlacedRow,
     /// Advance of the whole token.
     width: f32,
 }
@@ -43,6 +43,12 @@ struct Token {
 #[derive(Default)]
 pub struct WordCache {
     tokens: ahash::HashMap<Box<str>, Token>,
+    /// A one-space galley of the cache's format, cloned for every result.
+    template: Option<Arc<Galley>>,
+    /// Tokens looked up, and how many of them egui had to lay out.
+    pub lookups: u64,
+    /// See `lookups`.
+    pub misses: u64,
 }
 
 /// Whether a char is a space a line may break after. No-break spaces
@@ -78,12 +84,59 @@ impl WordCache {
     /// Drops every token.
     pub fn clear(&mut self) {
         self.tokens.clear();
+        self.template = None;
     }
 
     /// Tokens held.
     #[allow(clippy::len_without_is_empty)]
     pub fn len(&self) -> usize {
         self.tokens.len()
+    }
+
+    /// Lays out every token of `pieces` not yet held; `false` if one of
+    /// them cannot be used (egui made more than one row, or a glyph count
+    /// that does not match its chars).
+    fn prepare(&mut self, ui: &egui::Ui, pieces: &[&str], format: &TextFormat) -> bool {
+        if self.tokens.len() + pieces.len() > MAX_WORDS {
+            self.tokens.clear();
+        }
+        let missing: Vec<&str> = pieces
+            .iter()
+            .copied()
+            .filter(|t| !self.tokens.contains_key(*t))
+            .collect();
+        self.lookups += pieces.len() as u64;
+        self.misses += missing.len() as u64;
+        if missing.is_empty() {
+            return true;
+        }
+        // One egui job for all of them, a line each: egui's cost per job
+        // (hashing, shaping set-up, the galley) is paid once, not per word.
+        let joined = missing.join("\n");
+        let need_template = self.template.is_none();
+        let (galley, template) = ui.fonts_mut(|f| {
+            let galley = f.layout_job(LayoutJob::single_section(joined, format.clone()));
+            let template = need_template
+                .then(|| f.layout_job(LayoutJob::single_section(" ".into(), format.clone())));
+            (galley, template)
+        });
+        if let Some(t) = template {
+            self.template = Some(t);
+        }
+        if galley.rows.len() != missing.len() {
+            return false;
+        }
+        for (t, placed) in missing.iter().zip(&galley.rows) {
+            if placed.row.glyphs.len() != t.chars().count() {
+                return false;
+            }
+            let mut row = placed.clone();
+            row.pos = Pos2::ZERO;
+            row.ends_with_newline = false;
+            let width = row.row.size.x;
+            self.tokens.insert((*t).into(), Token { row, width });
+        }
+        true
     }
 
     /// Lays out a paragraph (no `\n`) wrapped at `wrap` points, or `None` if
@@ -99,143 +152,211 @@ impl WordCache {
             return None;
         }
         let toks = tokens(text);
-        if self.tokens.len() + toks.len() > MAX_WORDS {
-            self.tokens.clear();
-        }
-        let missing: Vec<&str> = toks
-            .iter()
-            .map(|(r, _)| &text[r.clone()])
-            .filter(|t| !self.tokens.contains_key(*t))
-            .collect();
-        if !missing.is_empty() {
-            let laid: Vec<(&str, Arc<Galley>)> = ui.fonts_mut(|f| {
-                missing
-                    .iter()
-                    .map(|t| {
-                        let job = LayoutJob::single_section((*t).to_owned(), format.clone());
-                        (*t, f.layout_job(job))
-                    })
-                    .collect()
-            });
-            for (t, galley) in laid {
-                let ok = galley.rows.len() == 1
-                    && galley.rows[0].glyphs.len() == t.chars().count()
-                    && !galley.rows[0].ends_with_newline;
-                if !ok {
-                    return None;
-                }
-                let width = galley.rows[0].size.x;
-                self.tokens.insert(t.into(), Token { galley, width });
-            }
+        let pieces: Vec<&str> = toks.iter().map(|(r, _)| &text[r.clone()]).collect();
+        if !self.prepare(ui, &pieces, format) {
+            return None;
         }
         let ppp = ui.ctx().pixels_per_point();
         let round = |x: f32| (x * ppp).round() / ppp;
-        let laid: Vec<(&Token, bool)> = toks
+        let laid: Vec<(&Token, bool)> = pieces
             .iter()
-            .map(|(r, space)| self.tokens.get(&text[r.clone()]).map(|t| (t, *space)))
+            .zip(&toks)
+            .map(|(t, (_, space))| self.tokens.get(*t).map(|tok| (tok, *space)))
             .collect::<Option<_>>()?;
-        let template = laid.first()?.0.galley.clone();
-        let line_h = template.rows[0].size.y;
 
         // Greedy wrap: a word that does not fit starts a new row; spaces
-        // stay at the end of the row they follow. `parts` holds (token, x)
-        // for every row, `row_ends` where each row's parts end.
-        let mut parts: Vec<(usize, f32)> = Vec::with_capacity(laid.len());
-        let mut row_ends: Vec<usize> = Vec::new();
+        // stay at the end of the row they follow.
+        let mut rows: Vec<Vec<Part<'_>>> = vec![Vec::new()];
         let mut x = 0.0f32;
-        for (k, (tok, space)) in laid.iter().enumerate() {
-            let row_empty = row_ends.last().copied().unwrap_or(0) == parts.len();
+        for (k, &(tok, space)) in laid.iter().enumerate() {
+            let row_empty = rows.last().is_none_or(Vec::is_empty);
             // Like egui, a word must fit with the space after it.
             let after = laid
                 .get(k + 1)
                 .map_or(0.0, |(t, s)| if *s { t.width } else { 0.0 });
             if !space && !row_empty && x + tok.width + after > wrap {
-                row_ends.push(parts.len());
+                rows.push(Vec::new());
                 x = 0.0;
             }
             if !space && x == 0.0 && tok.width > wrap {
                 // Longer than the column: egui splits inside words.
                 return None;
             }
-            parts.push((k, round(x)));
+            rows.last_mut()?.push(Part {
+                tok,
+                x: round(x),
+                space,
+            });
             x += tok.width;
         }
-        row_ends.push(parts.len());
+        build(self.template.as_ref()?, text.to_owned(), &rows, wrap)
+    }
 
-        let mut placed = Vec::with_capacity(row_ends.len());
-        let (mut rect, mut mesh_bounds) = (Rect::NOTHING, Rect::NOTHING);
-        let (mut num_vertices, mut num_indices) = (0, 0);
-        let mut from = 0;
-        for (i, &to) in row_ends.iter().enumerate() {
-            let row_parts = &parts[from..to];
-            from = to;
-            let (mut n_glyphs, mut n_vertices, mut n_indices) = (0, 0, 0);
-            for &(k, _) in row_parts {
-                let src = &laid[k].0.galley.rows[0];
-                n_glyphs += src.glyphs.len();
-                n_vertices += src.visuals.mesh.vertices.len();
-                n_indices += src.visuals.mesh.indices.len();
+    /// Lays out one line, cut after the last whole word that fits in
+    /// `max_width` together with an ellipsis when the whole line does not
+    /// (a list row). `None` if a token cannot be used.
+    pub fn layout_line(
+        &mut self,
+        ui: &egui::Ui,
+        text: &str,
+        format: &TextFormat,
+        max_width: f32,
+    ) -> Option<Arc<Galley>> {
+        const ELLIPSIS: &str = "…";
+        if text.is_empty() || text.contains('\n') {
+            return None;
+        }
+        let toks = tokens(text);
+        let mut pieces: Vec<&str> = toks.iter().map(|(r, _)| &text[r.clone()]).collect();
+        pieces.push(ELLIPSIS);
+        if !self.prepare(ui, &pieces, format) {
+            return None;
+        }
+        let ppp = ui.ctx().pixels_per_point();
+        let round = |x: f32| (x * ppp).round() / ppp;
+        let ellipsis = self.tokens.get(ELLIPSIS)?;
+        let laid: Vec<(&Token, bool)> = pieces[..toks.len()]
+            .iter()
+            .zip(&toks)
+            .map(|(t, (_, space))| self.tokens.get(*t).map(|tok| (tok, *space)))
+            .collect::<Option<_>>()?;
+        let total: f32 = laid.iter().map(|(t, _)| t.width).sum();
+        let mut row: Vec<Part<'_>> = Vec::with_capacity(laid.len() + 1);
+        let mut shown = String::new();
+        let mut x = 0.0f32;
+        if total <= max_width {
+            for (&(tok, space), piece) in laid.iter().zip(&pieces) {
+                row.push(Part {
+                    tok,
+                    x: round(x),
+                    space,
+                });
+                x += tok.width;
+                shown.push_str(piece);
             }
-            let mut glyphs = Vec::with_capacity(n_glyphs);
-            let mut mesh = Mesh::default();
-            mesh.vertices.reserve_exact(n_vertices);
-            mesh.indices.reserve_exact(n_indices);
-            let mut width = 0.0f32;
-            for &(k, dx) in row_parts {
-                let (tok, space) = laid[k];
-                let src = &tok.galley.rows[0];
-                let base = mesh.vertices.len() as u32;
-                glyphs.extend(src.glyphs.iter().map(|g| {
-                    let mut g = *g;
-                    g.pos.x += dx;
-                    g.first_vertex += base;
-                    g
-                }));
-                let shift = vec2(dx, 0.0);
-                mesh.vertices
-                    .extend(src.visuals.mesh.vertices.iter().map(|v| Vertex {
-                        pos: v.pos + shift,
-                        ..*v
-                    }));
-                mesh.indices
-                    .extend(src.visuals.mesh.indices.iter().map(|ix| ix + base));
-                if !space {
-                    width = dx + tok.width;
+        } else {
+            let room = max_width - ellipsis.width;
+            for (&(tok, space), piece) in laid.iter().zip(&pieces) {
+                if !space && x + tok.width > room {
+                    break;
+                }
+                row.push(Part {
+                    tok,
+                    x: round(x),
+                    space,
+                });
+                x += tok.width;
+                shown.push_str(piece);
+            }
+            // No space before the ellipsis.
+            while row.last().is_some_and(|p| p.space) {
+                if let Some(p) = row.pop() {
+                    x -= p.tok.width;
+                    let n = shown.trim_end_matches(|c: char| breaks(c)).len();
+                    shown.truncate(n);
                 }
             }
-            let bounds = mesh.calc_bounds();
-            let mut row = egui::epaint::text::Row::clone(&template.rows[0].row);
-            row.glyphs = glyphs;
-            row.size = vec2(width, line_h);
-            row.visuals.glyph_index_start = 0;
-            row.visuals.glyph_vertex_range = 0..mesh.vertices.len();
-            row.visuals.mesh_bounds = bounds;
-            num_vertices += mesh.vertices.len();
-            num_indices += mesh.indices.len();
-            row.visuals.mesh = mesh;
-            let pos = pos2(0.0, i as f32 * line_h);
-            rect |= Rect::from_min_size(pos, row.size);
-            mesh_bounds |= bounds.translate(pos.to_vec2());
-            let mut pr = template.rows[0].clone();
-            pr.pos = pos;
-            pr.row = Arc::new(row);
-            placed.push(pr);
+            row.push(Part {
+                tok: ellipsis,
+                x: round(x.max(0.0)),
+                space: false,
+            });
+            shown.push_str(ELLIPSIS);
         }
-        let mut galley = (*template).clone();
-        let mut job = (*template.job).clone();
-        job.text = text.to_owned();
-        if let Some(s) = job.sections.first_mut() {
-            s.byte_range = egui::text::ByteIndex(0)..egui::text::ByteIndex(text.len());
-        }
-        job.wrap.max_width = wrap;
-        galley.job = Arc::new(job);
-        galley.rows = placed;
-        galley.rect = Rect::from_min_max(Pos2::ZERO, rect.max.max(Pos2::ZERO));
-        galley.mesh_bounds = mesh_bounds;
-        galley.num_vertices = num_vertices;
-        galley.num_indices = num_indices;
-        Some(Arc::new(galley))
+        build(self.template.as_ref()?, shown, &[row], f32::INFINITY)
     }
+}
+
+/// A token placed on a row.
+#[derive(Clone, Copy)]
+struct Part<'a> {
+    tok: &'a Token,
+    /// Left edge, relative to the row.
+    x: f32,
+    /// Whether the token is a run of breaking spaces.
+    space: bool,
+}
+
+/// The galley of `text` from rows of placed tokens (their chars, in order,
+/// are `text`): glyphs and mesh vertices copied from the tokens and moved
+/// into place.
+fn build(
+    template: &Galley,
+    text: String,
+    rows: &[Vec<Part<'_>>],
+    wrap: f32,
+) -> Option<Arc<Galley>> {
+    let line_h = template.rows.first()?.size.y;
+    let mut placed = Vec::with_capacity(rows.len());
+    let (mut rect, mut mesh_bounds) = (Rect::NOTHING, Rect::NOTHING);
+    let (mut num_vertices, mut num_indices) = (0, 0);
+    for (i, parts) in rows.iter().enumerate() {
+        let (mut n_glyphs, mut n_vertices, mut n_indices) = (0, 0, 0);
+        for p in parts {
+            let src = &p.tok.row;
+            n_glyphs += src.glyphs.len();
+            n_vertices += src.visuals.mesh.vertices.len();
+            n_indices += src.visuals.mesh.indices.len();
+        }
+        let mut glyphs = Vec::with_capacity(n_glyphs);
+        let mut mesh = Mesh::default();
+        mesh.vertices.reserve_exact(n_vertices);
+        mesh.indices.reserve_exact(n_indices);
+        let mut width = 0.0f32;
+        for p in parts {
+            let src = &p.tok.row;
+            let base = mesh.vertices.len() as u32;
+            let dx = p.x;
+            glyphs.extend(src.glyphs.iter().map(|g| {
+                let mut g = *g;
+                g.pos.x += dx;
+                g.first_vertex += base;
+                g
+            }));
+            let shift = vec2(dx, 0.0);
+            mesh.vertices
+                .extend(src.visuals.mesh.vertices.iter().map(|v| Vertex {
+                    pos: v.pos + shift,
+                    ..*v
+                }));
+            mesh.indices
+                .extend(src.visuals.mesh.indices.iter().map(|ix| ix + base));
+            if !p.space {
+                width = dx + p.tok.width;
+            }
+        }
+        let bounds = mesh.calc_bounds();
+        let mut row = egui::epaint::text::Row::clone(&template.rows[0].row);
+        row.glyphs = glyphs;
+        row.size = vec2(width, line_h);
+        row.visuals.glyph_index_start = 0;
+        row.visuals.glyph_vertex_range = 0..mesh.vertices.len();
+        row.visuals.mesh_bounds = bounds;
+        num_vertices += mesh.vertices.len();
+        num_indices += mesh.indices.len();
+        row.visuals.mesh = mesh;
+        let pos = pos2(0.0, i as f32 * line_h);
+        rect |= Rect::from_min_size(pos, row.size);
+        mesh_bounds |= bounds.translate(pos.to_vec2());
+        let mut pr = template.rows[0].clone();
+        pr.pos = pos;
+        pr.row = Arc::new(row);
+        placed.push(pr);
+    }
+    let mut galley = template.clone();
+    let mut job = (*template.job).clone();
+    if let Some(s) = job.sections.first_mut() {
+        s.byte_range = egui::text::ByteIndex(0)..egui::text::ByteIndex(text.len());
+    }
+    job.text = text;
+    job.wrap.max_width = wrap;
+    galley.job = Arc::new(job);
+    galley.rows = placed;
+    galley.rect = Rect::from_min_max(Pos2::ZERO, rect.max.max(Pos2::ZERO));
+    galley.mesh_bounds = mesh_bounds;
+    galley.num_vertices = num_vertices;
+    galley.num_indices = num_indices;
+    Some(Arc::new(galley))
 }
 
 #[cfg(test)]
@@ -336,5 +457,40 @@ mod tests {
         // No GPU here to take the font atlas changes.
         out.textures_delta.clear();
         assert!(checked > 10, "the seed has paragraphs");
+    }
+
+    #[test]
+    fn a_list_line_is_cut_after_a_whole_word_with_an_ellipsis() {
+        let ctx = egui::Context::default();
+        let mut out = ctx.run_ui(egui::RawInput::default(), |ui| {
+            let mut cache = WordCache::default();
+            let format =
+                TextFormat::simple(egui::FontId::proportional(14.0), egui::Color32::PLACEHOLDER);
+            let text =
+                "“Putin’s speech on February\u{a0}21 was an attack on Ukraine’s right to exist”";
+            let whole = cache
+                .layout_line(ui, text, &format, 10_000.0)
+                .expect("composed");
+            assert_eq!(whole.text(), text);
+            assert_eq!(whole.rows.len(), 1);
+            assert_eq!(whole.rows[0].glyphs.len(), text.chars().count());
+            let full_w = whole.rows[0].size.x;
+            let cut = cache
+                .layout_line(ui, text, &format, full_w * 0.5)
+                .expect("composed");
+            let shown = cut.text();
+            assert!(shown.ends_with('…'), "{shown}");
+            let kept = shown.trim_end_matches('…');
+            assert!(text.starts_with(kept), "{shown}");
+            assert!(
+                !kept.ends_with(' '),
+                "no space before the ellipsis: {shown}"
+            );
+            // Cut after a whole word: what follows in the text is a space.
+            assert!(text[kept.len()..].starts_with(' '), "{shown}");
+            assert!(cut.rows[0].size.x <= full_w * 0.5 + 0.5);
+            assert_eq!(cut.rows[0].glyphs.len(), shown.chars().count());
+        });
+        out.textures_delta.clear();
     }
 }
