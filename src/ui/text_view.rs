@@ -799,6 +799,7 @@ impl TextView {
         let text_color = visuals.text_color();
         let weak = visuals.weak_text_color();
         let fill_alpha = if dark { 0.38 } else { 0.30 };
+        let ppp = ui.ctx().pixels_per_point();
         let sel_fill = visuals.selection.bg_fill.gamma_multiply(0.75);
         let now = ui.input(|i| i.time);
         let flash = match &self.flash {
@@ -903,7 +904,10 @@ impl TextView {
             };
             let spans = self.index.spans_of(p);
 
-            // Fills, blended where annotations overlap.
+            // Fills, blended where annotations overlap. One mesh for the
+            // paragraph: a dense page has hundreds of highlight rectangles,
+            // and a shape each would cost more to tessellate than the text.
+            let mut fills = egui::Mesh::default();
             for &si in spans {
                 let Some(s) = self.index.spans.get(si as usize) else {
                     continue;
@@ -914,9 +918,12 @@ impl TextView {
                 rects.clear();
                 lo.range_rects(local(&s.range, ps), &mut rects);
                 for r in &rects {
-                    painter.rect_filled(band(*r), CornerRadius::same(2), fill);
+                    fills.add_colored_rect(band(*r), fill);
                     highlight_rects += 1;
                 }
+            }
+            if !fills.is_empty() {
+                painter.add(egui::Shape::mesh(fills));
             }
             // Jump flash.
             if let Some((r, a)) = &flash {
@@ -939,7 +946,8 @@ impl TextView {
             painter.galley(gpos, lo.galley.clone(), text_color);
 
             // Underlines: one per annotation, offset by nesting level, dashed
-            // in each tag colour when it has several.
+            // in each tag colour when it has several; one mesh as well.
+            let mut lines = egui::Mesh::default();
             for &si in spans {
                 let Some(s) = self.index.spans.get(si as usize) else {
                     continue;
@@ -950,7 +958,7 @@ impl TextView {
                 for r in &rects {
                     let b = band(*r);
                     let yy = b.bottom() + 0.5 + level * 2.0;
-                    underline(painter, b.left(), b.right(), yy, &s.colors);
+                    underline(&mut lines, b.left(), b.right(), yy, &s.colors, ppp);
                 }
                 if input.selected == Some(&s.id) {
                     let c = s.colors.first().copied().unwrap_or(Color32::GRAY);
@@ -965,6 +973,9 @@ impl TextView {
                     }
                 }
             }
+            if !lines.is_empty() {
+                painter.add(egui::Shape::mesh(lines));
+            }
         }
         self.stats.highlight_rects = highlight_rects;
         self.stats.turn_bars = turn_bars;
@@ -978,24 +989,24 @@ fn local(r: &Range<usize>, ps: usize) -> Range<usize> {
     r.start.saturating_sub(ps)..r.end.saturating_sub(ps)
 }
 
-/// A thin underline from `x0` to `x1` at `y`, dashed through `colors`.
-fn underline(painter: &egui::Painter, x0: f32, x1: f32, y: f32, colors: &[Color32]) {
+/// A thin underline from `x0` to `x1` centred on `y`, dashed through
+/// `colors`, added to `mesh` as rectangles snapped to physical pixels.
+fn underline(mesh: &mut egui::Mesh, x0: f32, x1: f32, y: f32, colors: &[Color32], ppp: f32) {
     const DASH: f32 = 7.0;
-    let width = 1.5;
+    let ppp = ppp.max(0.1);
+    let thick = (1.5 * ppp).round().max(1.0) / ppp;
+    let top = ((y - thick / 2.0) * ppp).round() / ppp;
+    let mut bar = |a: f32, b: f32, c: Color32| {
+        mesh.add_colored_rect(Rect::from_min_max(pos2(a, top), pos2(b, top + thick)), c);
+    };
     match colors {
         [] => {}
-        [c] => {
-            painter.line_segment([pos2(x0, y), pos2(x1, y)], Stroke::new(width, *c));
-        }
+        [c] => bar(x0, x1, *c),
         many => {
             let mut x = x0;
             let mut k = 0;
             while x < x1 {
-                let c = many[k % many.len()];
-                painter.line_segment(
-                    [pos2(x, y), pos2((x + DASH).min(x1), y)],
-                    Stroke::new(width, c),
-                );
+                bar(x, (x + DASH).min(x1), many[k % many.len()]);
                 x += DASH;
                 k += 1;
             }

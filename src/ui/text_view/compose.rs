@@ -57,25 +57,96 @@ fn breaks(c: char) -> bool {
     c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}')
 }
 
-/// The paragraph cut into alternating runs: words (no breaking space) and
-/// spaces. Byte ranges; their concatenation is the paragraph.
-fn tokens(text: &str) -> Vec<(std::ops::Range<usize>, bool)> {
-    let mut out = Vec::new();
+/// What a char is for cutting text into tokens.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// A space a line may break after.
+    Space,
+    /// A letter.
+    Letter,
+    /// A digit.
+    Digit,
+    /// A no-break space: its own token, so words it joins stay separate
+    /// tokens.
+    NoBreak,
+    /// Punctuation, symbols, emoji.
+    Other,
+    /// Combining marks, joiners, variation selectors and emoji modifiers:
+    /// they belong to the char before them.
+    Glue,
+}
+
+fn class(c: char) -> Class {
+    if breaks(c) {
+        Class::Space
+    } else if matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}') {
+        Class::NoBreak
+    } else if matches!(c as u32,
+        0x0300..=0x036f | 0x1ab0..=0x1aff | 0x1dc0..=0x1dff | 0x20d0..=0x20ff
+        | 0xfe20..=0xfe2f | 0x200c | 0x200d | 0xfe00..=0xfe0f | 0x1f3fb..=0x1f3ff
+        | 0xe0020..=0xe007f)
+    {
+        Class::Glue
+    } else if c.is_alphabetic() {
+        Class::Letter
+    } else if c.is_numeric() {
+        Class::Digit
+    } else {
+        Class::Other
+    }
+}
+
+/// One token of a paragraph.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Tok {
+    /// Byte range in the paragraph.
+    range: std::ops::Range<usize>,
+    /// A run of breaking spaces.
+    space: bool,
+    /// The first token of a word (what a line may break before).
+    word_start: bool,
+}
+
+/// The paragraph cut into tokens: runs of breaking spaces, and words cut
+/// where letters, digits, no-break spaces and other chars meet (so that
+/// `“word,` and `word` share the token `word`, and the cache holds a
+/// vocabulary, not every combination of a word with its punctuation).
+/// Shaping does not cross a token boundary; kerning between a letter and
+/// the punctuation next to it is the only thing lost. Their concatenation
+/// is the paragraph.
+fn tokens(text: &str) -> Vec<Tok> {
+    let mut out: Vec<Tok> = Vec::new();
     let mut start = 0;
-    let mut in_space = None;
+    let mut current: Option<Class> = None;
+    let mut after_space = true;
     for (i, c) in text.char_indices() {
-        let s = breaks(c);
-        match in_space {
-            Some(prev) if prev != s => {
-                out.push((start..i, prev));
+        let k = class(c);
+        if k == Class::Glue && current.is_some() {
+            continue;
+        }
+        let k = if k == Class::Glue { Class::Other } else { k };
+        match current {
+            Some(prev) if prev != k || k == Class::NoBreak => {
+                let space = prev == Class::Space;
+                out.push(Tok {
+                    range: start..i,
+                    space,
+                    word_start: !space && after_space,
+                });
+                after_space = space;
                 start = i;
             }
             _ => {}
         }
-        in_space = Some(s);
+        current = Some(k);
     }
-    if let Some(s) = in_space {
-        out.push((start..text.len(), s));
+    if let Some(prev) = current {
+        let space = prev == Class::Space;
+        out.push(Tok {
+            range: start..text.len(),
+            space,
+            word_start: !space && after_space,
+        });
     }
     out
 }
@@ -152,42 +223,58 @@ impl WordCache {
             return None;
         }
         let toks = tokens(text);
-        let pieces: Vec<&str> = toks.iter().map(|(r, _)| &text[r.clone()]).collect();
+        let pieces: Vec<&str> = toks.iter().map(|t| &text[t.range.clone()]).collect();
         if !self.prepare(ui, &pieces, format) {
             return None;
         }
         let ppp = ui.ctx().pixels_per_point();
         let round = |x: f32| (x * ppp).round() / ppp;
-        let laid: Vec<(&Token, bool)> = pieces
+        let laid: Vec<&Token> = pieces
             .iter()
-            .zip(&toks)
-            .map(|(t, (_, space))| self.tokens.get(*t).map(|tok| (tok, *space)))
+            .map(|t| self.tokens.get(*t))
             .collect::<Option<_>>()?;
 
-        // Greedy wrap: a word that does not fit starts a new row; spaces
-        // stay at the end of the row they follow.
+        // Greedy wrap, a word (its tokens up to the next space) at a time:
+        // a word that does not fit starts a new row; spaces stay at the end
+        // of the row they follow.
         let mut rows: Vec<Vec<Part<'_>>> = vec![Vec::new()];
         let mut x = 0.0f32;
-        for (k, &(tok, space)) in laid.iter().enumerate() {
-            let row_empty = rows.last().is_none_or(Vec::is_empty);
+        let mut k = 0;
+        while k < laid.len() {
+            if toks[k].space {
+                rows.last_mut()?.push(Part {
+                    tok: laid[k],
+                    x: round(x),
+                    space: true,
+                });
+                x += laid[k].width;
+                k += 1;
+                continue;
+            }
+            let end = (k + 1..laid.len())
+                .find(|&j| toks[j].space)
+                .unwrap_or(laid.len());
+            let word_w: f32 = laid[k..end].iter().map(|t| t.width).sum();
             // Like egui, a word must fit with the space after it.
-            let after = laid
-                .get(k + 1)
-                .map_or(0.0, |(t, s)| if *s { t.width } else { 0.0 });
-            if !space && !row_empty && x + tok.width + after > wrap {
+            let after = laid.get(end).map_or(0.0, |t| t.width);
+            let row_empty = rows.last().is_none_or(Vec::is_empty);
+            if !row_empty && x + word_w + after > wrap {
                 rows.push(Vec::new());
                 x = 0.0;
             }
-            if !space && x == 0.0 && tok.width > wrap {
+            if x == 0.0 && word_w > wrap {
                 // Longer than the column: egui splits inside words.
                 return None;
             }
-            rows.last_mut()?.push(Part {
-                tok,
-                x: round(x),
-                space,
-            });
-            x += tok.width;
+            for tok in &laid[k..end] {
+                rows.last_mut()?.push(Part {
+                    tok,
+                    x: round(x),
+                    space: false,
+                });
+                x += tok.width;
+            }
+            k = end;
         }
         build(self.template.as_ref()?, text.to_owned(), &rows, wrap)
     }
@@ -207,7 +294,7 @@ impl WordCache {
             return None;
         }
         let toks = tokens(text);
-        let mut pieces: Vec<&str> = toks.iter().map(|(r, _)| &text[r.clone()]).collect();
+        let mut pieces: Vec<&str> = toks.iter().map(|t| &text[t.range.clone()]).collect();
         pieces.push(ELLIPSIS);
         if !self.prepare(ui, &pieces, format) {
             return None;
@@ -215,35 +302,40 @@ impl WordCache {
         let ppp = ui.ctx().pixels_per_point();
         let round = |x: f32| (x * ppp).round() / ppp;
         let ellipsis = self.tokens.get(ELLIPSIS)?;
-        let laid: Vec<(&Token, bool)> = pieces[..toks.len()]
+        let laid: Vec<&Token> = pieces[..toks.len()]
             .iter()
-            .zip(&toks)
-            .map(|(t, (_, space))| self.tokens.get(*t).map(|tok| (tok, *space)))
+            .map(|t| self.tokens.get(*t))
             .collect::<Option<_>>()?;
-        let total: f32 = laid.iter().map(|(t, _)| t.width).sum();
+        let total: f32 = laid.iter().map(|t| t.width).sum();
         let mut row: Vec<Part<'_>> = Vec::with_capacity(laid.len() + 1);
         let mut shown = String::new();
         let mut x = 0.0f32;
         if total <= max_width {
-            for (&(tok, space), piece) in laid.iter().zip(&pieces) {
+            for ((tok, t), piece) in laid.iter().zip(&toks).zip(&pieces) {
                 row.push(Part {
                     tok,
                     x: round(x),
-                    space,
+                    space: t.space,
                 });
                 x += tok.width;
                 shown.push_str(piece);
             }
         } else {
             let room = max_width - ellipsis.width;
-            for (&(tok, space), piece) in laid.iter().zip(&pieces) {
-                if !space && x + tok.width > room {
-                    break;
+            for (k, ((tok, t), piece)) in laid.iter().zip(&toks).zip(&pieces).enumerate() {
+                if t.word_start {
+                    let end = (k + 1..laid.len())
+                        .find(|&j| toks[j].space)
+                        .unwrap_or(laid.len());
+                    let word_w: f32 = laid[k..end].iter().map(|t| t.width).sum();
+                    if x + word_w > room {
+                        break;
+                    }
                 }
                 row.push(Part {
                     tok,
                     x: round(x),
-                    space,
+                    space: t.space,
                 });
                 x += tok.width;
                 shown.push_str(piece);
@@ -364,29 +456,48 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tokens_cover_the_text_and_keep_no_break_spaces_inside_words() {
-        let text = "“Curly” — em\u{a0}dash,  two\tspaces 👩‍🔬 end ";
+    fn tokens_cover_the_text_and_split_words_from_their_punctuation() {
+        let text = "“Curly” — em\u{a0}dash,  1987\ttwo 👩‍🔬 e\u{301}t end ";
         let toks = tokens(text);
-        let joined: String = toks.iter().map(|(r, _)| &text[r.clone()]).collect();
+        let joined: String = toks.iter().map(|t| &text[t.range.clone()]).collect();
         assert_eq!(joined, text);
-        let words: Vec<&str> = toks
-            .iter()
-            .filter(|(_, s)| !s)
-            .map(|(r, _)| &text[r.clone()])
-            .collect();
+        let pieces: Vec<&str> = toks.iter().map(|t| &text[t.range.clone()]).collect();
         assert_eq!(
-            words,
+            pieces,
             [
-                "“Curly”",
+                "“",
+                "Curly",
+                "”",
+                " ",
                 "—",
-                "em\u{a0}dash,",
+                " ",
+                "em",
+                "\u{a0}",
+                "dash",
+                ",",
+                "  ",
+                "1987",
+                "\t",
                 "two",
-                "spaces",
+                " ",
                 "👩‍🔬",
-                "end"
+                " ",
+                "e\u{301}t",
+                " ",
+                "end",
+                " "
             ]
         );
-        assert!(toks.windows(2).all(|w| w[0].1 != w[1].1), "runs alternate");
+        let starts: Vec<&str> = toks
+            .iter()
+            .filter(|t| t.word_start)
+            .map(|t| &text[t.range.clone()])
+            .collect();
+        assert_eq!(
+            starts,
+            ["“", "—", "em", "1987", "two", "👩‍🔬", "e\u{301}t", "end"]
+        );
+        assert!(toks.iter().all(|t| !t.space || !t.word_start));
     }
 
     /// Lays out every paragraph of the seed interview both ways, in a
