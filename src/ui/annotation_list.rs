@@ -123,11 +123,13 @@ pub struct AnnotationList {
     filter: String,
     tag_filter: Option<TagId>,
     /// Positions in `Project::annotations` of the current document's
-    /// annotations, in order.
-    rows: Vec<usize>,
+    /// annotations (they are contiguous: annotations are sorted by document
+    /// first).
+    rows: std::ops::Range<usize>,
     rows_key: Option<Key>,
-    /// Indices into `rows` that pass the filters.
-    visible: Vec<usize>,
+    /// Offsets into `rows` that pass the filters; `None` when no filter is
+    /// set (every row shows).
+    visible: Option<Vec<usize>>,
     visible_key: Option<(Key, String, Option<TagId>)>,
     /// Rows formatted this revision, by position in `Project::annotations`.
     formatted: HashMap<usize, Row>,
@@ -166,9 +168,9 @@ impl AnnotationList {
                     let doc_pos = |a: &Annotation| p.document_index(&a.doc).unwrap_or(usize::MAX);
                     let lo = p.annotations.partition_point(|a| doc_pos(a) < d);
                     let hi = p.annotations.partition_point(|a| doc_pos(a) <= d);
-                    (lo..hi).collect()
+                    lo..hi
                 }
-                None => Vec::new(),
+                None => 0..0,
             };
             self.formatted.clear();
             self.rows_key = Some(key.clone());
@@ -178,7 +180,7 @@ impl AnnotationList {
             && self.filter.trim().is_empty()
             && self.tag_filter.is_none()
         {
-            self.visible = (0..self.rows.len()).collect();
+            self.visible = None;
             self.visible_key = Some(vkey);
         } else if self.visible_key.as_ref() != Some(&vkey) {
             let needle = self.filter.trim().to_lowercase();
@@ -186,26 +188,51 @@ impl AnnotationList {
                 .tag_filter
                 .as_ref()
                 .map(|t| p.codebook.with_descendants(t));
-            self.visible = self
-                .rows
-                .iter()
-                .enumerate()
-                .filter(|&(_, &i)| {
-                    let Some(a) = p.annotations.get(i) else {
-                        return false;
-                    };
-                    let text_ok = needle.is_empty()
-                        || format!("{} {} {}", a.quote, a.note, speaker_name(p, a))
-                            .to_lowercase()
-                            .contains(&needle);
-                    text_ok
-                        && tags
-                            .as_ref()
-                            .is_none_or(|ts| a.tags.iter().any(|t| ts.contains(t)))
-                })
-                .map(|(k, _)| k)
-                .collect();
+            let rows = self.rows.clone();
+            self.visible = Some(
+                (0..rows.len())
+                    .filter(|&k| {
+                        let Some(a) = p.annotations.get(rows.start + k) else {
+                            return false;
+                        };
+                        let text_ok = needle.is_empty()
+                            || format!("{} {} {}", a.quote, a.note, speaker_name(p, a))
+                                .to_lowercase()
+                                .contains(&needle);
+                        text_ok
+                            && tags
+                                .as_ref()
+                                .is_none_or(|ts| a.tags.iter().any(|t| ts.contains(t)))
+                    })
+                    .collect(),
+            );
             self.visible_key = Some(vkey);
+        }
+    }
+
+    /// Rows that pass the filters.
+    fn shown_len(&self) -> usize {
+        self.visible.as_ref().map_or(self.rows.len(), Vec::len)
+    }
+
+    /// Position in `Project::annotations` of the `k`-th row shown.
+    fn annotation_at(&self, k: usize) -> Option<usize> {
+        let r = match &self.visible {
+            Some(v) => *v.get(k)?,
+            None => k,
+        };
+        (r < self.rows.len()).then(|| self.rows.start + r)
+    }
+
+    /// Which row shown holds the annotation at position `i`.
+    fn row_of(&self, i: usize) -> Option<usize> {
+        if !self.rows.contains(&i) {
+            return None;
+        }
+        let r = i - self.rows.start;
+        match &self.visible {
+            Some(v) => v.binary_search(&r).ok(),
+            None => Some(r),
         }
     }
 
@@ -215,10 +242,10 @@ impl AnnotationList {
         ui.horizontal(|ui| {
             ui.heading("Annotations");
             ui.label(
-                egui::RichText::new(if self.visible.len() == self.rows.len() {
+                egui::RichText::new(if self.shown_len() == self.rows.len() {
                     format!("{}", self.rows.len())
                 } else {
-                    format!("{} of {}", self.visible.len(), self.rows.len())
+                    format!("{} of {}", self.shown_len(), self.rows.len())
                 })
                 .weak(),
             );
@@ -271,7 +298,7 @@ impl AnnotationList {
             );
             return;
         }
-        if self.visible.is_empty() {
+        if self.shown_len() == 0 {
             ui.label(egui::RichText::new("Nothing matches the filter").weak());
             return;
         }
@@ -286,8 +313,7 @@ impl AnnotationList {
         // searches away.
         if let Some(id) = self.scroll_to.take()
             && let Some(i) = p.annotation_index(&id)
-            && let Ok(r) = self.rows.binary_search(&i)
-            && let Ok(k) = self.visible.binary_search(&r)
+            && let Some(k) = self.row_of(i)
             && !(self.shown.start < k && k + 1 < self.shown.end)
         {
             let y = k as f32 * (ROW_HEIGHT + spacing);
@@ -300,11 +326,13 @@ impl AnnotationList {
             self.words.clear();
             self.words_for = words_for;
         }
-        let words = &mut self.words;
-        area.show_rows(ui, ROW_HEIGHT, self.visible.len(), |ui, range| {
+        // Taken out for the rows closure (which borrows the rest of `self`).
+        let mut words = std::mem::take(&mut self.words);
+        let shown_len = self.shown_len();
+        area.show_rows(ui, ROW_HEIGHT, shown_len, |ui, range| {
             self.shown = range.clone();
             for k in range {
-                let Some(&i) = self.visible.get(k).and_then(|&k| self.rows.get(k)) else {
+                let Some(i) = self.annotation_at(k) else {
                     continue;
                 };
                 let Some(a) = p.annotations.get(i) else {
@@ -312,11 +340,12 @@ impl AnnotationList {
                 };
                 let row = self.formatted.entry(i).or_insert_with(|| Row::of(p, a));
                 let selected = view.selected == Some(&row.id);
-                if row_ui(ui, row, selected, words).clicked() {
+                if row_ui(ui, row, selected, &mut words).clicked() {
                     actions.push(Action::Reveal(row.id.clone()));
                 }
             }
         });
+        self.words = words;
     }
 }
 

@@ -43,10 +43,15 @@ pub struct TurnSpan {
 /// Annotations and turns of one document, by paragraph.
 #[derive(Clone, Debug, Default)]
 pub struct HighlightIndex {
-    /// All spans, sorted by (start, longer first).
+    /// All spans. After [`Self::build`] they are sorted by (start, longer
+    /// first, id); [`Self::patch`] appends new ones and leaves an empty
+    /// range where one was removed, so indices never shift.
     pub spans: Vec<Span>,
-    /// For each paragraph, indices into `spans` of those overlapping it.
+    /// For each paragraph, indices into `spans` of those overlapping it, in
+    /// (start, longer first, id) order: the order they are painted in.
     pub by_paragraph: Vec<Vec<u32>>,
+    /// Where each annotation's span is in `spans`.
+    slots: ahash::HashMap<AnnotationId, u32>,
     /// Turns sorted by start, disjoint.
     pub turns: Vec<TurnSpan>,
 }
@@ -122,6 +127,11 @@ impl HighlightIndex {
             busy.push(Reverse((s.range.end, level)));
         }
 
+        let slots = spans
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i as u32))
+            .collect();
         let mut by_paragraph: Vec<Vec<u32>> = vec![Vec::new(); paras.paragraphs.len()];
         for (i, s) in spans.iter().enumerate() {
             let first = paras.paragraph_of(s.range.start);
@@ -169,16 +179,19 @@ impl HighlightIndex {
         Self {
             spans,
             by_paragraph,
+            slots,
             turns,
         }
     }
 
     /// Brings the index up to date after one annotation of `doc` was added,
     /// removed or changed (the project already holds the new state), without
-    /// rebuilding: the old span goes, the new one is put in order with the
-    /// lowest level no overlapping span uses. Costs O(spans) integer work and
-    /// a scan for the id, not an allocation per span. Levels of other spans
-    /// stay as they were.
+    /// rebuilding: the old span is emptied where it is and taken out of its
+    /// paragraphs' lists, the new one is appended to `spans` and put in
+    /// order into its paragraphs' lists, with the lowest level no overlapping
+    /// span uses. Costs work in the paragraphs the annotation covers only,
+    /// nothing per annotation of the document. Levels of other spans stay
+    /// as they were.
     pub fn patch(
         &mut self,
         project: &Project,
@@ -192,18 +205,15 @@ impl HighlightIndex {
             let last = paras.paragraph_of(r.end.saturating_sub(1).max(r.start));
             first..last + 1
         };
-        if let Some(i) = self.spans.iter().position(|s| &s.id == id) {
-            let old = self.spans.remove(i);
-            let i = i as u32;
-            for p in paras_of(&old.range) {
-                if let Some(list) = self.by_paragraph.get_mut(p) {
-                    list.retain(|&k| k != i);
-                }
-            }
-            for list in &mut self.by_paragraph {
-                for k in list.iter_mut() {
-                    if *k > i {
-                        *k -= 1;
+        if let Some(i) = self.slots.remove(id) {
+            let old = self
+                .spans
+                .get_mut(i as usize)
+                .map(|s| std::mem::replace(&mut s.range, 0..0));
+            if let Some(old) = old {
+                for p in paras_of(&old) {
+                    if let Some(list) = self.by_paragraph.get_mut(p) {
+                        list.retain(|&k| k != i);
                     }
                 }
             }
@@ -238,33 +248,26 @@ impl HighlightIndex {
             .enumerate()
             .find(|(want, l)| want != *l)
             .map_or(used.len(), |(want, _)| want);
+        let new = self.spans.len() as u32;
         let key = (range.start, Reverse(range.end), &a.id);
-        let j = self
-            .spans
-            .partition_point(|s| (s.range.start, Reverse(s.range.end), &s.id) < key);
-        let ju = j as u32;
-        for list in &mut self.by_paragraph {
-            for k in list.iter_mut() {
-                if *k >= ju {
-                    *k += 1;
-                }
-            }
-        }
         for p in paras_of(&range) {
             if let Some(list) = self.by_paragraph.get_mut(p) {
-                let at = list.partition_point(|&k| k < ju);
-                list.insert(at, ju);
+                let spans = &self.spans;
+                let at = list.partition_point(|&k| {
+                    spans
+                        .get(k as usize)
+                        .is_some_and(|s| (s.range.start, Reverse(s.range.end), &s.id) < key)
+                });
+                list.insert(at, new);
             }
         }
-        self.spans.insert(
-            j,
-            Span {
-                range,
-                id: a.id.clone(),
-                colors,
-                level,
-            },
-        );
+        self.slots.insert(a.id.clone(), new);
+        self.spans.push(Span {
+            range,
+            id: a.id.clone(),
+            colors,
+            level,
+        });
     }
 
     /// Spans overlapping paragraph `p` (indices into [`Self::spans`]).
@@ -387,18 +390,33 @@ mod tests {
         let mut idx = HighlightIndex::build(&p, &d, &paras);
         let check = |idx: &HighlightIndex, p: &Project| {
             let fresh = HighlightIndex::build(p, &d, &paras);
-            let key = |x: &HighlightIndex| -> Vec<(Range<usize>, String, usize)> {
-                x.spans
+            // The live spans (removed ones are left empty in place).
+            let live = |x: &HighlightIndex| -> Vec<(usize, usize, String, usize)> {
+                let mut v: Vec<_> = x
+                    .spans
                     .iter()
-                    .map(|s| (s.range.clone(), s.id.0.clone(), s.colors.len()))
+                    .filter(|s| !s.range.is_empty())
+                    .map(|s| (s.range.start, s.range.end, s.id.0.clone(), s.colors.len()))
+                    .collect();
+                v.sort();
+                v
+            };
+            assert_eq!(live(idx), live(&fresh));
+            // Each paragraph lists the same spans in the same (paint) order.
+            let listed = |x: &HighlightIndex, pi: usize| -> Vec<(Range<usize>, String)> {
+                x.spans_of(pi)
+                    .iter()
+                    .map(|&k| {
+                        let s = &x.spans[k as usize];
+                        (s.range.clone(), s.id.0.clone())
+                    })
                     .collect()
             };
-            assert_eq!(key(idx), key(&fresh));
             for pi in 0..paras.paragraphs.len() {
-                assert_eq!(idx.spans_of(pi), fresh.spans_of(pi), "paragraph {pi}");
+                assert_eq!(listed(idx, pi), listed(&fresh, pi), "paragraph {pi}");
             }
-            for a in &idx.spans {
-                for b in &idx.spans {
+            for a in idx.spans.iter().filter(|s| !s.range.is_empty()) {
+                for b in idx.spans.iter().filter(|s| !s.range.is_empty()) {
                     if a.id != b.id && a.range.start < b.range.end && b.range.start < a.range.end {
                         assert_ne!(a.level, b.level, "{:?} and {:?}", a.range, b.range);
                     }
