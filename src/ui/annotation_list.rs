@@ -12,6 +12,7 @@ use super::actions::{Action, ViewCtx, color32};
 use super::text_view::compose::WordCache;
 use crate::model::{Annotation, AnnotationId, DocId, Project, TagId};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Height of one row, in points.
 pub const ROW_HEIGHT: f32 = 24.0;
@@ -54,6 +55,8 @@ struct Row {
     speaker: String,
     has_note: bool,
     tooltip: String,
+    /// The label laid out, and the width it was cut to.
+    galley: Option<(f32, Arc<egui::Galley>)>,
 }
 
 impl Row {
@@ -91,6 +94,7 @@ impl Row {
             speaker: speaker_name(p, a),
             has_note: !a.note.trim().is_empty(),
             tooltip,
+            galley: None,
         }
     }
 }
@@ -349,7 +353,12 @@ impl AnnotationList {
     }
 }
 
-fn row_ui(ui: &mut egui::Ui, row: &Row, selected: bool, words: &mut WordCache) -> egui::Response {
+fn row_ui(
+    ui: &mut egui::Ui,
+    row: &mut Row,
+    selected: bool,
+    words: &mut WordCache,
+) -> egui::Response {
     let width = ui.available_width();
     let (rect, response) =
         ui.allocate_exact_size(egui::vec2(width, ROW_HEIGHT), egui::Sense::click());
@@ -411,14 +420,24 @@ fn row_ui(ui: &mut egui::Ui, row: &Row, selected: bool, words: &mut WordCache) -
             right -= 8.0;
         }
         let max_width = (right - x).max(10.0);
-        let format = egui::TextFormat::simple(font.clone(), egui::Color32::PLACEHOLDER);
-        let g = match words.layout_line(ui, &row.label, &format, max_width) {
-            Some(g) => g,
-            None => {
-                let mut job =
-                    egui::text::LayoutJob::simple_singleline(row.label.clone(), font, text_color);
-                job.wrap = egui::text::TextWrapping::truncate_at_width(max_width);
-                ui.fonts_mut(|f| f.layout_job(job))
+        let g = match &row.galley {
+            Some((w, g)) if *w == max_width => g.clone(),
+            _ => {
+                let format = egui::TextFormat::simple(font.clone(), egui::Color32::PLACEHOLDER);
+                let g = match words.layout_line(ui, &row.label, &format, max_width) {
+                    Some(g) => g,
+                    None => {
+                        let mut job = egui::text::LayoutJob::simple_singleline(
+                            row.label.clone(),
+                            font,
+                            egui::Color32::PLACEHOLDER,
+                        );
+                        job.wrap = egui::text::TextWrapping::truncate_at_width(max_width);
+                        ui.fonts_mut(|f| f.layout_job(job))
+                    }
+                };
+                row.galley = Some((max_width, g.clone()));
+                g
             }
         };
         painter.galley(
