@@ -3,8 +3,9 @@
 //!
 //! Built for long lists: per project revision the list keeps only where the
 //! document's annotations are; a row (snippet, tag colours, speaker) is
-//! formatted the first time it is drawn in a revision and cached, the filter
-//! result is kept until the filter or revision changes, and only the visible
+//! formatted the first time it is drawn and cached (across a revision that
+//! only changed one announced annotation, by id), the filter result is kept
+//! until the filter or revision changes, and only the visible
 //! rows are drawn (`ScrollArea::show_rows`), so 50,000 annotations scroll
 //! smoothly and an edit does not reformat them all.
 
@@ -135,8 +136,11 @@ pub struct AnnotationList {
     /// set (every row shows).
     visible: Option<Vec<usize>>,
     visible_key: Option<(Key, String, Option<TagId>)>,
-    /// Rows formatted this revision, by position in `Project::annotations`.
-    formatted: HashMap<usize, Row>,
+    /// Rows formatted, by annotation; valid for `rows_key`'s revision.
+    formatted: HashMap<AnnotationId, Row>,
+    /// Revisions made by an edit of exactly one annotation (announced by
+    /// the app): moving to one of them drops only that annotation's row.
+    announced: Vec<(u64, AnnotationId)>,
     scroll_to: Option<AnnotationId>,
     focus_filter: bool,
     /// Rows (indices into `visible`) fully shown last frame.
@@ -151,6 +155,16 @@ impl AnnotationList {
     /// Scrolls the list to this annotation on the next frame.
     pub fn scroll_to(&mut self, id: &AnnotationId) {
         self.scroll_to = Some(id.clone());
+    }
+
+    /// Announces that the edit which made project revision `revision`
+    /// added, removed or changed exactly the annotation `id`: its row alone
+    /// is formatted again. Unannounced revisions format every row again.
+    pub fn annotation_changed(&mut self, id: AnnotationId, revision: u64) {
+        if self.announced.len() >= 64 {
+            self.announced.clear();
+        }
+        self.announced.push((revision, id));
     }
 
     /// Moves keyboard focus to the filter box on the next frame.
@@ -176,7 +190,21 @@ impl AnnotationList {
                 }
                 None => 0..0,
             };
-            self.formatted.clear();
+            // One announced annotation changed since the rows were made:
+            // only its row is stale (tag names, colours and speakers of the
+            // others did not change). Anything else: format again.
+            let step = self
+                .rows_key
+                .as_ref()
+                .filter(|old| old.doc == key.doc && old.revision + 1 == key.revision)
+                .and_then(|_| self.announced.iter().find(|(r, _)| *r == key.revision));
+            match step {
+                Some((_, id)) => {
+                    self.formatted.remove(id);
+                }
+                None => self.formatted.clear(),
+            }
+            self.announced.retain(|(r, _)| *r > key.revision);
             self.rows_key = Some(key.clone());
         }
         let vkey = (key, self.filter.clone(), self.tag_filter.clone());
@@ -342,7 +370,10 @@ impl AnnotationList {
                 let Some(a) = p.annotations.get(i) else {
                     continue;
                 };
-                let row = self.formatted.entry(i).or_insert_with(|| Row::of(p, a));
+                let row = self
+                    .formatted
+                    .entry(a.id.clone())
+                    .or_insert_with(|| Row::of(p, a));
                 let selected = view.selected == Some(&row.id);
                 if row_ui(ui, row, selected, &mut words).clicked() {
                     actions.push(Action::Reveal(row.id.clone()));

@@ -229,6 +229,7 @@ impl MarginaliaApp {
                     let rev = self.history.revision();
                     let after = self.project.annotation(&id);
                     self.counts.change(before.as_ref(), after, rev);
+                    self.list.annotation_changed(id.clone(), rev);
                     self.text_view.annotation_changed(id, rev);
                 }
                 self.after_change();
