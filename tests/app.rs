@@ -756,3 +756,34 @@ fn jumping_to_the_last_annotation_of_a_large_project_lands_in_one_frame() {
         .expect("still laid out");
     assert!(view.viewport_rect().contains(rect.center()));
 }
+
+#[test]
+fn a_list_row_follows_its_annotation_through_edits() {
+    let mut h = harness(sample_project());
+    h.run();
+    let id = tag_phrase(&mut h, "Illustration of the tensions");
+    let old = row_label("Illustration of the tensions");
+    assert!(h.query_by_label(&old).is_some(), "the new row is listed");
+    // Move the annotation to other words through the inspector: one edit of
+    // one annotation, whose row must be formatted again.
+    h.state_mut().select_annotation(Some(id.clone()));
+    let range = range_of(h.state().project(), "Sanctions against Russia");
+    h.state_mut().text_view_mut().set_selection(range);
+    h.run();
+    h.get_by_label("Set range to selection").click();
+    h.run();
+    let a = h.state().project().annotation(&id).expect("still there");
+    assert_eq!(a.quote, "Sanctions against Russia");
+    assert!(h.query_by_label(&old).is_none(), "the old label is gone");
+    assert!(
+        h.query_by_label(&row_label("Sanctions against Russia"))
+            .is_some()
+    );
+    // Undo (not a single announced change): every row is formatted again.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(
+        h.query_by_label(&old).is_some(),
+        "undo brings the old label back"
+    );
+}

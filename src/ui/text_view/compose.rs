@@ -210,6 +210,11 @@ impl WordCache {
         true
     }
 
+    /// The laid-out tokens of `pieces` (after [`Self::prepare`]).
+    fn lookup(&self, pieces: &[&str]) -> Option<Vec<&Token>> {
+        pieces.iter().map(|t| self.tokens.get(*t)).collect()
+    }
+
     /// Lays out a paragraph (no `\n`) wrapped at `wrap` points, or `None` if
     /// it needs egui's own layout (see the module docs).
     pub fn layout(
@@ -229,10 +234,7 @@ impl WordCache {
         }
         let ppp = ui.ctx().pixels_per_point();
         let round = |x: f32| (x * ppp).round() / ppp;
-        let laid: Vec<&Token> = pieces
-            .iter()
-            .map(|t| self.tokens.get(*t))
-            .collect::<Option<_>>()?;
+        let laid = self.lookup(&pieces)?;
 
         // Greedy wrap, a word (its tokens up to the next space) at a time:
         // a word that does not fit starts a new row; spaces stay at the end
@@ -251,10 +253,7 @@ impl WordCache {
                 k += 1;
                 continue;
             }
-            let end = (k + 1..laid.len())
-                .find(|&j| toks[j].space)
-                .unwrap_or(laid.len());
-            let word_w: f32 = laid[k..end].iter().map(|t| t.width).sum();
+            let (end, word_w) = word_at(&toks, &laid, k);
             // Like egui, a word must fit with the space after it.
             let after = laid.get(end).map_or(0.0, |t| t.width);
             let row_empty = rows.last().is_none_or(Vec::is_empty);
@@ -302,10 +301,7 @@ impl WordCache {
         let ppp = ui.ctx().pixels_per_point();
         let round = |x: f32| (x * ppp).round() / ppp;
         let ellipsis = self.tokens.get(ELLIPSIS)?;
-        let laid: Vec<&Token> = pieces[..toks.len()]
-            .iter()
-            .map(|t| self.tokens.get(*t))
-            .collect::<Option<_>>()?;
+        let laid = self.lookup(&pieces[..toks.len()])?;
         let total: f32 = laid.iter().map(|t| t.width).sum();
         let mut row: Vec<Part<'_>> = Vec::with_capacity(laid.len() + 1);
         let mut shown = String::new();
@@ -324,10 +320,7 @@ impl WordCache {
             let room = max_width - ellipsis.width;
             for (k, ((tok, t), piece)) in laid.iter().zip(&toks).zip(&pieces).enumerate() {
                 if t.word_start {
-                    let end = (k + 1..laid.len())
-                        .find(|&j| toks[j].space)
-                        .unwrap_or(laid.len());
-                    let word_w: f32 = laid[k..end].iter().map(|t| t.width).sum();
+                    let (_, word_w) = word_at(&toks, &laid, k);
                     if x + word_w > room {
                         break;
                     }
@@ -357,6 +350,15 @@ impl WordCache {
         }
         build(self.template.as_ref()?, shown, &[row], f32::INFINITY)
     }
+}
+
+/// The word starting at token `k`: where it ends (the next space token)
+/// and its width.
+fn word_at(toks: &[Tok], laid: &[&Token], k: usize) -> (usize, f32) {
+    let end = (k + 1..laid.len())
+        .find(|&j| toks[j].space)
+        .unwrap_or(laid.len());
+    (end, laid[k..end].iter().map(|t| t.width).sum())
 }
 
 /// A token placed on a row.

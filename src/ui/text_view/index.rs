@@ -8,7 +8,7 @@
 //! document, so an annotation keeps its underline offset while scrolling.
 
 use crate::model::text::ParagraphIndex;
-use crate::model::{AnnotationId, Color, DocId, Project, TurnKind};
+use crate::model::{Annotation, AnnotationId, Color, DocId, Project, TurnKind};
 use egui::Color32;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -69,6 +69,21 @@ fn to_color32(c: Color) -> Color32 {
     Color32::from_rgb(r, g, b)
 }
 
+/// The colour of each of an annotation's tags, in its tag order; grey for
+/// an untagged one.
+fn span_colors(project: &Project, a: &Annotation) -> Vec<Color32> {
+    let mut colors: Vec<Color32> = a
+        .tags
+        .iter()
+        .filter_map(|t| project.codebook.get(t))
+        .map(|t| to_color32(t.color))
+        .collect();
+    if colors.is_empty() {
+        colors.push(Color32::GRAY);
+    }
+    colors
+}
+
 impl HighlightIndex {
     /// Builds the index for `doc` (O(annotations · log + paragraphs)).
     pub fn build(project: &Project, doc: &DocId, paras: &ParagraphIndex) -> Self {
@@ -76,22 +91,11 @@ impl HighlightIndex {
         let mut spans: Vec<Span> = project
             .annotations_of(doc)
             .filter(|a| a.start < a.end && a.start < char_len)
-            .map(|a| {
-                let mut colors: Vec<Color32> = a
-                    .tags
-                    .iter()
-                    .filter_map(|t| project.codebook.get(t))
-                    .map(|t| to_color32(t.color))
-                    .collect();
-                if colors.is_empty() {
-                    colors.push(Color32::GRAY);
-                }
-                Span {
-                    range: a.start..a.end.min(char_len),
-                    id: a.id.clone(),
-                    colors,
-                    level: 0,
-                }
+            .map(|a| Span {
+                range: a.start..a.end.min(char_len),
+                id: a.id.clone(),
+                colors: span_colors(project, a),
+                level: 0,
             })
             .collect();
         spans.sort_by(|a, b| {
@@ -225,15 +229,7 @@ impl HighlightIndex {
             return;
         };
         let range = a.start..a.end.min(char_len);
-        let mut colors: Vec<Color32> = a
-            .tags
-            .iter()
-            .filter_map(|t| project.codebook.get(t))
-            .map(|t| to_color32(t.color))
-            .collect();
-        if colors.is_empty() {
-            colors.push(Color32::GRAY);
-        }
+        let colors = span_colors(project, a);
         let mut used: Vec<usize> = paras_of(&range)
             .filter_map(|p| self.by_paragraph.get(p))
             .flatten()
