@@ -523,7 +523,7 @@ fn fifty_thousand_annotations_draw_only_visible_rows() {
             let start = (i * 7) % (chars.len() - 30);
             let end = start + 1 + i % 25;
             let now = Timestamp("2026-11-27T09:00:00Z".into());
-            Annotation {
+            Box::new(Annotation {
                 id: AnnotationId::new(format!("ann-{i:06}")),
                 doc: DocId::new("doc-big"),
                 start,
@@ -537,7 +537,7 @@ fn fifty_thousand_annotations_draw_only_visible_rows() {
                 annotator: "bulk".into(),
                 created: now.clone(),
                 modified: now,
-            }
+            })
         })
         .collect();
     p.sort_annotations();

@@ -397,7 +397,7 @@ fn unicode_project() -> Project {
         .unwrap();
         a.note = note.into();
         a.speaker = Some(SpeakerId::new("spk-maria"));
-        p.annotations.push(a);
+        p.annotations.push(Box::new(a));
     }
     p.documents.push(doc);
     p.relations.push(Relation {

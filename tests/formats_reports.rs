@@ -144,7 +144,7 @@ fn hostile() -> Project {
         .unwrap();
         a.note = note.into();
         a.speaker = Some(SpeakerId::new("spk-x"));
-        p.annotations.push(a);
+        p.annotations.push(Box::new(a));
     }
     p.documents.push(doc);
     p.sort_annotations();

@@ -289,12 +289,12 @@ fn to_edit(p: &Project, op: &Op) -> Option<Edit> {
         }
         Op::Remove(i) => Some(Edit::delete_annotation(p, &pick(*i)?.id)),
         Op::Retag { which, tag } => {
-            let mut a = pick(*which)?.clone();
+            let mut a = Annotation::clone(pick(*which)?);
             a.tags = vec![tag_id(*tag)?];
             Some(Edit::UpdateAnnotation(a))
         }
         Op::Note { which, text } => {
-            let mut a = pick(*which)?.clone();
+            let mut a = Annotation::clone(pick(*which)?);
             a.note = text.clone();
             Some(Edit::UpdateAnnotation(a))
         }

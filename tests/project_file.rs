@@ -156,7 +156,7 @@ fn project_with(text: &str, ranges: &[(usize, usize)]) -> Project {
             "prop",
             Timestamp("2026-11-27T09:00:00Z".into()),
         ) {
-            p.annotations.push(ann);
+            p.annotations.push(Box::new(ann));
         }
     }
     p.documents.push(doc);

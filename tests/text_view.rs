@@ -339,7 +339,7 @@ fn big_project() -> Project {
             if s + b > e {
                 continue;
             }
-            p.annotations.push(Annotation {
+            p.annotations.push(Box::new(Annotation {
                 id: AnnotationId::new(format!("a{k:06}-{n}")),
                 doc: doc.id.clone(),
                 start: s + a,
@@ -353,7 +353,7 @@ fn big_project() -> Project {
                 annotator: "gen".into(),
                 created: stamp.clone(),
                 modified: stamp.clone(),
-            });
+            }));
         }
         if k % 3 == 0 {
             p.turns.push(Turn {

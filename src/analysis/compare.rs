@@ -226,7 +226,7 @@ impl CompareTable {
             .annotations
             .iter()
             .filter(|a| in_scope(&a.doc))
-            .map(|a| (a, speaker_of(a, &turns)))
+            .map(|a| (&**a, speaker_of(a, &turns)))
             .collect();
         let speaker_by_ann: HashMap<&AnnotationId, Option<SpeakerId>> = project
             .annotations
@@ -698,7 +698,7 @@ mod tests {
             )
             .unwrap();
             a.id = AnnotationId::new(id);
-            p.annotations.push(a);
+            p.annotations.push(Box::new(a));
         }
         let t = CompareTable::build(&p, &[], &Topics::Questions);
         assert_eq!(t.stats.len(), 1);

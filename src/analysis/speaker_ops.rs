@@ -1,6 +1,6 @@
 //! Speaker management that spans several items: merging two speakers.
 
-use crate::model::{DocId, Edit, Project, SpeakerId};
+use crate::model::{Annotation, DocId, Edit, Project, SpeakerId};
 
 /// One undoable edit that merges speaker `drop` into `keep`: annotations and
 /// turns of `drop` move to `keep`, `drop`'s name and aliases become aliases
@@ -20,7 +20,7 @@ pub fn merge_speakers(project: &Project, keep: &SpeakerId, drop: &SpeakerId) -> 
         .iter()
         .filter(|a| a.speaker.as_ref() == Some(drop))
     {
-        let mut b = a.clone();
+        let mut b = Annotation::clone(a);
         b.speaker = Some(keep.clone());
         edits.push(Edit::UpdateAnnotation(b));
     }
@@ -98,7 +98,7 @@ mod tests {
             if anns.contains(&a.id) {
                 let mut b = a.clone();
                 b.speaker = Some(dup_id.clone());
-                Edit::UpdateAnnotation(b).apply(&mut p).unwrap();
+                Edit::UpdateAnnotation(*b).apply(&mut p).unwrap();
             }
         }
         let t = p

@@ -727,7 +727,7 @@ pub fn generate(cfg: &GenConfig) -> Project {
         &text,
     )];
     project.turns = turns;
-    project.annotations = annotations;
+    project.annotations = annotations.into_iter().map(Box::new).collect();
     project.relations = relations;
     project.sort_annotations();
     project

@@ -477,7 +477,7 @@ pub fn sample_project() -> Project {
         a.id = AnnotationId::new(*id);
         a.speaker = Some(SpeakerId::new(*speaker));
         a.note = (*note).into();
-        p.annotations.push(a);
+        p.annotations.push(Box::new(a));
     }
     p.turns = seed_turns(&doc.id, &doc.text);
     p.documents.push(doc);

@@ -173,7 +173,7 @@ impl Edit {
                 let id = a.id.clone();
                 let i = p.insertion_index(&a);
                 let complete = p.annotation_ids.is_complete_for(&p.annotations);
-                p.annotations.insert(i, a);
+                p.annotations.insert(i, Box::new(a));
                 p.annotation_ids.inserted(&p.annotations, &id, i, complete);
                 Ok(Edit::RemoveAnnotation(id))
             }
@@ -189,7 +189,7 @@ impl Edit {
                 let complete = p.annotation_ids.is_complete_for(&p.annotations);
                 let gone = p.annotations.remove(i);
                 p.annotation_ids.removed(&p.annotations, &id, complete);
-                Ok(Edit::AddAnnotation(gone))
+                Ok(Edit::AddAnnotation(*gone))
             }
             Edit::UpdateAnnotation(a) => {
                 let i = p
@@ -200,9 +200,9 @@ impl Edit {
                 let old = p.annotations.remove(i);
                 let j = p.insertion_index(&a);
                 let id = a.id.clone();
-                p.annotations.insert(j, a);
+                p.annotations.insert(j, Box::new(a));
                 p.annotation_ids.inserted(&p.annotations, &id, j, complete);
-                Ok(Edit::UpdateAnnotation(old))
+                Ok(Edit::UpdateAnnotation(*old))
             }
             Edit::InsertTag { index, tag } => {
                 if p.codebook.get(&tag.id).is_some() {
@@ -445,7 +445,7 @@ impl Edit {
             edits.push(Edit::UpdateTag(c));
         }
         for a in p.annotations.iter().filter(|a| a.tags.contains(id)) {
-            let mut b = a.clone();
+            let mut b = Annotation::clone(a);
             b.tags.retain(|t| t != id);
             if let Some(r) = replacement
                 && r != id
@@ -474,7 +474,7 @@ impl Edit {
             .iter()
             .filter(|a| a.speaker.as_ref() == Some(id))
         {
-            let mut b = a.clone();
+            let mut b = Annotation::clone(a);
             b.speaker = None;
             edits.push(Edit::UpdateAnnotation(b));
         }

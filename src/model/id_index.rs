@@ -23,7 +23,7 @@
 //! - A hash collision (two ids, one entry) fails the check and falls back
 //!   to a scan, which is exact.
 
-use super::annotation::Annotation;
+use super::annotation::Annotations;
 use super::ids::AnnotationId;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -38,7 +38,7 @@ pub const WINDOW: usize = 64;
 /// capacity.
 type Shape = (usize, usize, usize);
 
-fn shape(annotations: &Vec<Annotation>) -> Shape {
+fn shape(annotations: &Annotations) -> Shape {
     (
         annotations.len(),
         annotations.as_ptr() as usize,
@@ -70,7 +70,7 @@ impl AnnotationIdIndex {
     }
 
     /// Position of the annotation with this id in `annotations`, if any.
-    pub fn position(&self, annotations: &Vec<Annotation>, id: &AnnotationId) -> Option<usize> {
+    pub fn position(&self, annotations: &Annotations, id: &AnnotationId) -> Option<usize> {
         let is_at = |i: usize| annotations.get(i).is_some_and(|a| &a.id == id);
         let key = id_hash(id);
         let mut inner = self.lock();
@@ -103,7 +103,7 @@ impl AnnotationIdIndex {
 
     /// Whether the map holds every id of `annotations` (to pass to
     /// [`Self::inserted`] / [`Self::removed`] after changing the vector).
-    pub fn is_complete_for(&self, annotations: &Vec<Annotation>) -> bool {
+    pub fn is_complete_for(&self, annotations: &Annotations) -> bool {
         self.lock().complete_for == Some(shape(annotations))
     }
 
@@ -111,7 +111,7 @@ impl AnnotationIdIndex {
     /// `was_complete` is [`Self::is_complete_for`] from before the insertion.
     pub fn inserted(
         &self,
-        annotations: &Vec<Annotation>,
+        annotations: &Annotations,
         id: &AnnotationId,
         index: usize,
         was_complete: bool,
@@ -123,7 +123,7 @@ impl AnnotationIdIndex {
 
     /// Records that the annotation `id` was removed; `was_complete` as for
     /// [`Self::inserted`].
-    pub fn removed(&self, annotations: &Vec<Annotation>, id: &AnnotationId, was_complete: bool) {
+    pub fn removed(&self, annotations: &Annotations, id: &AnnotationId, was_complete: bool) {
         let mut inner = self.lock();
         inner.map.remove(&id_hash(id));
         inner.complete_for = was_complete.then(|| shape(annotations));
@@ -211,7 +211,7 @@ mod tests {
     use crate::model::ids::{AnnotationId, DocId};
     use crate::model::project::Project;
 
-    fn ann(id: &str, start: usize) -> Annotation {
+    fn ann(id: &str, start: usize) -> Box<Annotation> {
         let text = "x".repeat(200);
         let mut a = Annotation::new(
             DocId("d".into()),
@@ -223,7 +223,7 @@ mod tests {
         )
         .expect("a valid range");
         a.id = AnnotationId(id.into());
-        a
+        Box::new(a)
     }
 
     #[test]
@@ -306,7 +306,7 @@ mod tests {
         // A push behind the map's back is still found.
         let pushed = make(1900);
         let pushed_id = pushed.id.clone();
-        p.annotations.push(pushed);
+        p.annotations.push(Box::new(pushed));
         assert_eq!(
             p.annotation_index(&pushed_id),
             Some(p.annotations.len() - 1)

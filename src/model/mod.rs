@@ -15,7 +15,7 @@ pub mod project;
 pub mod speakers;
 pub mod text;
 
-pub use annotation::{Annotation, Relation, Timestamp};
+pub use annotation::{Annotation, Annotations, Relation, Timestamp};
 pub use codebook::{Codebook, Color, Tag};
 pub use document::{Document, Normalization};
 pub use edit::{Edit, EditError};

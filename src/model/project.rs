@@ -12,7 +12,7 @@
 //! - annotations are stored sorted by (document order, start, end, id), so a
 //!   saved file is deterministic and a `git diff` shows only what changed.
 
-use super::annotation::{Annotation, BUILTIN_RELATION_KINDS, Relation};
+use super::annotation::{Annotation, Annotations, BUILTIN_RELATION_KINDS, Relation};
 use super::codebook::Codebook;
 use super::document::{Document, sha256_hex};
 use super::id_index::AnnotationIdIndex;
@@ -49,7 +49,7 @@ pub struct Project {
     pub turns: Vec<Turn>,
     /// Annotations, sorted (see module docs).
     #[serde(default)]
-    pub annotations: Vec<Annotation>,
+    pub annotations: Annotations,
     /// Links between annotations.
     #[serde(default)]
     pub relations: Vec<Relation>,
@@ -126,7 +126,7 @@ impl Project {
 
     /// The annotation with this id.
     pub fn annotation(&self, id: &AnnotationId) -> Option<&Annotation> {
-        self.annotation_index(id).map(|i| &self.annotations[i])
+        self.annotation_index(id).map(|i| &*self.annotations[i])
     }
 
     /// Position of an annotation in [`Project::annotations`].
@@ -139,7 +139,10 @@ impl Project {
         &'a self,
         doc: &'a DocId,
     ) -> impl Iterator<Item = &'a Annotation> + 'a {
-        self.annotations.iter().filter(move |a| &a.doc == doc)
+        self.annotations
+            .iter()
+            .map(|a| &**a)
+            .filter(move |a| &a.doc == doc)
     }
 
     /// The turns of one document, in order.

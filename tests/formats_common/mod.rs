@@ -52,7 +52,7 @@ pub fn unicode_project() -> Project {
             a.id = AnnotationId::new(id);
             a.speaker = speaker.map(SpeakerId::new);
             a.note = note.into();
-            p.annotations.push(a);
+            p.annotations.push(Box::new(a));
         };
     add(
         "ann-1",

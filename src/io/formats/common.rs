@@ -37,6 +37,7 @@ impl<'a> Selection<'a> {
             .annotations
             .iter()
             .filter(|a| doc_ids.contains(&a.doc) && filter.accepts(project, a))
+            .map(|a| &**a)
             .collect();
         let ids: HashSet<&AnnotationId> = annotations.iter().map(|a| &a.id).collect();
         let relations = project

@@ -373,6 +373,7 @@ fn qde_bytes(
         .annotations
         .iter()
         .filter(|a| doc_ids.contains(&a.doc) && filter.accepts(project, a))
+        .map(|a| &**a)
         .collect();
     let ann_ids: HashSet<&AnnotationId> = anns.iter().map(|a| &a.id).collect();
     let tag_ids: HashSet<&TagId> = project.codebook.tags.iter().map(|t| &t.id).collect();
@@ -1584,7 +1585,7 @@ pub fn import_qdpx_with_limits(
         let rel_annotator = if annotator.is_empty() {
             plan.annotations
                 .iter()
-                .chain(project.annotations.iter())
+                .chain(project.annotations.iter().map(|a| &**a))
                 .find(|a| &a.id == from)
                 .map(|a| a.annotator.clone())
                 .unwrap_or_else(|| "imported".into())

@@ -317,7 +317,7 @@ mod tests {
             )
             .unwrap();
             a.id = AnnotationId::new(format!("a{i}"));
-            p.annotations.push(a);
+            p.annotations.push(Box::new(a));
         }
         let id = doc.id.clone();
         p.documents.push(doc);
@@ -431,7 +431,7 @@ mod tests {
         .unwrap();
         a.id = AnnotationId::new("new");
         let i = p.insertion_index(&a);
-        p.annotations.insert(i, a.clone());
+        p.annotations.insert(i, Box::new(a.clone()));
         idx.patch(&p, &d, &paras, &a.id);
         check(&idx, &p);
         // Change its range and tags.
