@@ -42,7 +42,9 @@ struct Token {
 /// Laid-out tokens of one font and size (reset with the layout cache).
 #[derive(Default)]
 pub struct WordCache {
-    tokens: ahash::HashMap<Box<str>, Token>,
+    /// Position in `tokens` of each token's text.
+    index: ahash::HashMap<Box<str>, u32>,
+    tokens: Vec<Token>,
     /// A one-space galley of the cache's format, cloned for every result.
     template: Option<Arc<Galley>>,
     /// Tokens looked up, and how many of them egui had to lay out.
@@ -58,7 +60,7 @@ fn breaks(c: char) -> bool {
 }
 
 /// What a char is for cutting text into tokens.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Class {
     /// A space a line may break after.
     Space,
@@ -77,6 +79,18 @@ enum Class {
 }
 
 fn class(c: char) -> Class {
+    // ASCII without the Unicode tables (most chars of most text).
+    match c {
+        'a'..='z' | 'A'..='Z' => Class::Letter,
+        '0'..='9' => Class::Digit,
+        ' ' | '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' => Class::Space,
+        c if c.is_ascii() => Class::Other,
+        c => unicode_class(c),
+    }
+}
+
+/// [`class`] from the Unicode properties (right for ASCII too).
+fn unicode_class(c: char) -> Class {
     if breaks(c) {
         Class::Space
     } else if matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}') {
@@ -115,7 +129,8 @@ struct Tok {
 /// the punctuation next to it is the only thing lost. Their concatenation
 /// is the paragraph.
 fn tokens(text: &str) -> Vec<Tok> {
-    let mut out: Vec<Tok> = Vec::new();
+    // About one token in four bytes of prose.
+    let mut out: Vec<Tok> = Vec::with_capacity(text.len() / 4 + 1);
     let mut start = 0;
     let mut current: Option<Class> = None;
     let mut after_space = true;
@@ -154,6 +169,7 @@ fn tokens(text: &str) -> Vec<Tok> {
 impl WordCache {
     /// Drops every token.
     pub fn clear(&mut self) {
+        self.index.clear();
         self.tokens.clear();
         self.template = None;
     }
@@ -164,25 +180,51 @@ impl WordCache {
         self.tokens.len()
     }
 
-    /// Lays out every token of `pieces` not yet held; `false` if one of
-    /// them cannot be used (egui made more than one row, or a glyph count
-    /// that does not match its chars).
-    fn prepare(&mut self, ui: &egui::Ui, pieces: &[&str], format: &TextFormat) -> bool {
+    /// Where the laid-out tokens of `pieces` are in `tokens`, laying out (in
+    /// one egui job) those not held yet; `None` if one of them cannot be
+    /// used (egui made more than one row of it, or a glyph count that does
+    /// not match its chars).
+    fn ids_of(&mut self, ui: &egui::Ui, pieces: &[&str], format: &TextFormat) -> Option<Vec<u32>> {
         if self.tokens.len() + pieces.len() > MAX_WORDS {
+            self.index.clear();
             self.tokens.clear();
         }
-        let missing: Vec<&str> = pieces
+        const MISSING: u32 = u32::MAX;
+        // One hash per piece when all are held, the usual case.
+        let mut ids: Vec<u32> = pieces
             .iter()
-            .copied()
-            .filter(|t| !self.tokens.contains_key(*t))
+            .map(|p| self.index.get(*p).copied().unwrap_or(MISSING))
             .collect();
         self.lookups += pieces.len() as u64;
-        self.misses += missing.len() as u64;
-        if missing.is_empty() {
-            return true;
+        if ids.contains(&MISSING) {
+            let mut seen = ahash::HashSet::default();
+            let missing: Vec<&str> = pieces
+                .iter()
+                .zip(&ids)
+                .filter(|&(p, &id)| id == MISSING && seen.insert(*p))
+                .map(|(p, _)| *p)
+                .collect();
+            self.misses += missing.len() as u64;
+            self.lay_out(ui, &missing, format)?;
+            for (id, p) in ids.iter_mut().zip(pieces) {
+                if *id == MISSING {
+                    *id = *self.index.get(*p)?;
+                }
+            }
         }
-        // One egui job for all of them, a line each: egui's cost per job
-        // (hashing, shaping set-up, the galley) is paid once, not per word.
+        Some(ids)
+    }
+
+    /// The tokens at `ids` (from [`Self::ids_of`]).
+    fn resolve(&self, ids: &[u32]) -> Vec<&Token> {
+        ids.iter().map(|&i| &self.tokens[i as usize]).collect()
+    }
+
+    /// Lays out `missing` (distinct tokens not held) with egui, one line
+    /// each, and keeps them.
+    fn lay_out(&mut self, ui: &egui::Ui, missing: &[&str], format: &TextFormat) -> Option<()> {
+        // One egui job for all of them: egui's cost per job (hashing,
+        // shaping set-up, the galley) is paid once, not per word.
         let joined = missing.join("\n");
         let need_template = self.template.is_none();
         let (galley, template) = ui.fonts_mut(|f| {
@@ -195,24 +237,20 @@ impl WordCache {
             self.template = Some(t);
         }
         if galley.rows.len() != missing.len() {
-            return false;
+            return None;
         }
         for (t, placed) in missing.iter().zip(&galley.rows) {
             if placed.row.glyphs.len() != t.chars().count() {
-                return false;
+                return None;
             }
             let mut row = placed.clone();
             row.pos = Pos2::ZERO;
             row.ends_with_newline = false;
             let width = row.row.size.x;
-            self.tokens.insert((*t).into(), Token { row, width });
+            self.index.insert((*t).into(), self.tokens.len() as u32);
+            self.tokens.push(Token { row, width });
         }
-        true
-    }
-
-    /// The laid-out tokens of `pieces` (after [`Self::prepare`]).
-    fn lookup(&self, pieces: &[&str]) -> Option<Vec<&Token>> {
-        pieces.iter().map(|t| self.tokens.get(*t)).collect()
+        Some(())
     }
 
     /// Lays out a paragraph (no `\n`) wrapped at `wrap` points, or `None` if
@@ -229,22 +267,22 @@ impl WordCache {
         }
         let toks = tokens(text);
         let pieces: Vec<&str> = toks.iter().map(|t| &text[t.range.clone()]).collect();
-        if !self.prepare(ui, &pieces, format) {
-            return None;
-        }
         let ppp = ui.ctx().pixels_per_point();
         let round = |x: f32| (x * ppp).round() / ppp;
-        let laid = self.lookup(&pieces)?;
+        let ids = self.ids_of(ui, &pieces, format)?;
+        let laid = self.resolve(&ids);
 
         // Greedy wrap, a word (its tokens up to the next space) at a time:
         // a word that does not fit starts a new row; spaces stay at the end
-        // of the row they follow.
-        let mut rows: Vec<Vec<Part<'_>>> = vec![Vec::new()];
+        // of the row they follow. `parts` holds the rows one after another,
+        // `row_ends` where each ends.
+        let mut parts: Vec<Part<'_>> = Vec::with_capacity(laid.len());
+        let mut row_ends: Vec<usize> = Vec::new();
         let mut x = 0.0f32;
         let mut k = 0;
         while k < laid.len() {
             if toks[k].space {
-                rows.last_mut()?.push(Part {
+                parts.push(Part {
                     tok: laid[k],
                     x: round(x),
                     space: true,
@@ -256,9 +294,9 @@ impl WordCache {
             let (end, word_w) = word_at(&toks, &laid, k);
             // Like egui, a word must fit with the space after it.
             let after = laid.get(end).map_or(0.0, |t| t.width);
-            let row_empty = rows.last().is_none_or(Vec::is_empty);
+            let row_empty = row_ends.last().copied().unwrap_or(0) == parts.len();
             if !row_empty && x + word_w + after > wrap {
-                rows.push(Vec::new());
+                row_ends.push(parts.len());
                 x = 0.0;
             }
             if x == 0.0 && word_w > wrap {
@@ -266,7 +304,7 @@ impl WordCache {
                 return None;
             }
             for tok in &laid[k..end] {
-                rows.last_mut()?.push(Part {
+                parts.push(Part {
                     tok,
                     x: round(x),
                     space: false,
@@ -275,7 +313,9 @@ impl WordCache {
             }
             k = end;
         }
-        build(self.template.as_ref()?, text.to_owned(), &rows, wrap)
+        row_ends.push(parts.len());
+        let template = self.template.as_ref()?;
+        build(template, text.to_owned(), &parts, &row_ends, wrap)
     }
 
     /// Lays out one line, cut after the last whole word that fits in
@@ -295,13 +335,11 @@ impl WordCache {
         let toks = tokens(text);
         let mut pieces: Vec<&str> = toks.iter().map(|t| &text[t.range.clone()]).collect();
         pieces.push(ELLIPSIS);
-        if !self.prepare(ui, &pieces, format) {
-            return None;
-        }
         let ppp = ui.ctx().pixels_per_point();
         let round = |x: f32| (x * ppp).round() / ppp;
-        let ellipsis = self.tokens.get(ELLIPSIS)?;
-        let laid = self.lookup(&pieces[..toks.len()])?;
+        let ids = self.ids_of(ui, &pieces, format)?;
+        let mut laid = self.resolve(&ids);
+        let ellipsis = laid.pop()?;
         let total: f32 = laid.iter().map(|t| t.width).sum();
         let mut row: Vec<Part<'_>> = Vec::with_capacity(laid.len() + 1);
         let mut shown = String::new();
@@ -348,7 +386,8 @@ impl WordCache {
             });
             shown.push_str(ELLIPSIS);
         }
-        build(self.template.as_ref()?, shown, &[row], f32::INFINITY)
+        let n = row.len();
+        build(self.template.as_ref()?, shown, &row, &[n], f32::INFINITY)
     }
 }
 
@@ -377,14 +416,18 @@ struct Part<'a> {
 fn build(
     template: &Galley,
     text: String,
-    rows: &[Vec<Part<'_>>],
+    parts: &[Part<'_>],
+    row_ends: &[usize],
     wrap: f32,
 ) -> Option<Arc<Galley>> {
     let line_h = template.rows.first()?.size.y;
-    let mut placed = Vec::with_capacity(rows.len());
+    let mut placed = Vec::with_capacity(row_ends.len());
     let (mut rect, mut mesh_bounds) = (Rect::NOTHING, Rect::NOTHING);
     let (mut num_vertices, mut num_indices) = (0, 0);
-    for (i, parts) in rows.iter().enumerate() {
+    let mut row_start = 0;
+    for (i, &row_end) in row_ends.iter().enumerate() {
+        let parts = parts.get(row_start..row_end)?;
+        row_start = row_end;
         let (mut n_glyphs, mut n_vertices, mut n_indices) = (0, 0, 0);
         for p in parts {
             let src = &p.tok.row;
@@ -397,6 +440,7 @@ fn build(
         mesh.vertices.reserve_exact(n_vertices);
         mesh.indices.reserve_exact(n_indices);
         let mut width = 0.0f32;
+        let mut bounds = Rect::NOTHING;
         for p in parts {
             let src = &p.tok.row;
             let base = mesh.vertices.len() as u32;
@@ -415,11 +459,13 @@ fn build(
                 }));
             mesh.indices
                 .extend(src.visuals.mesh.indices.iter().map(|ix| ix + base));
+            if !src.visuals.mesh.is_empty() {
+                bounds |= src.visuals.mesh_bounds.translate(shift);
+            }
             if !p.space {
                 width = dx + p.tok.width;
             }
         }
-        let bounds = mesh.calc_bounds();
         let mut row = egui::epaint::text::Row::clone(&template.rows[0].row);
         row.glyphs = glyphs;
         row.size = vec2(width, line_h);
@@ -456,6 +502,13 @@ fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ascii_shortcut_classes_chars_as_the_unicode_tables_do() {
+        for c in (0u8..128).map(char::from) {
+            assert_eq!(class(c), unicode_class(c), "{c:?}");
+        }
+    }
 
     #[test]
     fn tokens_cover_the_text_and_split_words_from_their_punctuation() {
@@ -546,6 +599,7 @@ mod tests {
                         !r.visuals.mesh.is_empty()
                             || r.glyphs.iter().all(|g| g.chr.is_whitespace())
                     );
+                    assert_eq!(r.visuals.mesh_bounds, r.visuals.mesh.calc_bounds());
                 }
                 // Rows at the same height as egui's, and about as many.
                 assert_eq!(g.rows[0].size.y, egui_g.rows[0].size.y);
