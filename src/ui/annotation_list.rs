@@ -10,7 +10,7 @@
 //! smoothly and an edit does not reformat them all.
 
 use super::actions::{Action, ViewCtx, color32};
-use super::text_view::compose::WordCache;
+use super::text_view::compose::{Prepared, WordCache};
 use crate::model::{Annotation, AnnotationId, DocId, Project, TagId};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -55,34 +55,38 @@ struct Row {
     colors: Vec<egui::Color32>,
     speaker: String,
     has_note: bool,
-    tooltip: String,
     /// The label laid out, and the width it was cut to.
     galley: Option<(f32, Arc<egui::Galley>)>,
 }
 
+/// The hover text of an annotation's row (made only while hovered).
+fn tooltip(p: &Project, a: &Annotation) -> String {
+    let tag_names: Vec<&str> = a
+        .tags
+        .iter()
+        .filter_map(|t| p.codebook.get(t))
+        .map(|t| t.name.as_str())
+        .collect();
+    let mut tooltip = format!(
+        "{}\n\nTags: {}\nChars {}–{}",
+        a.quote,
+        if tag_names.is_empty() {
+            "none".to_string()
+        } else {
+            tag_names.join(", ")
+        },
+        a.start,
+        a.end
+    );
+    if !a.note.is_empty() {
+        tooltip.push_str("\nNote: ");
+        tooltip.push_str(&a.note);
+    }
+    tooltip
+}
+
 impl Row {
     fn of(p: &Project, a: &Annotation) -> Self {
-        let tag_names: Vec<&str> = a
-            .tags
-            .iter()
-            .filter_map(|t| p.codebook.get(t))
-            .map(|t| t.name.as_str())
-            .collect();
-        let mut tooltip = format!(
-            "{}\n\nTags: {}\nChars {}–{}",
-            a.quote,
-            if tag_names.is_empty() {
-                "none".to_string()
-            } else {
-                tag_names.join(", ")
-            },
-            a.start,
-            a.end
-        );
-        if !a.note.is_empty() {
-            tooltip.push_str("\nNote: ");
-            tooltip.push_str(&a.note);
-        }
         Row {
             id: a.id.clone(),
             label: row_label(&a.quote),
@@ -94,7 +98,6 @@ impl Row {
                 .collect(),
             speaker: speaker_name(p, a),
             has_note: !a.note.trim().is_empty(),
-            tooltip,
             galley: None,
         }
     }
@@ -361,21 +364,51 @@ impl AnnotationList {
         // Taken out for the rows closure (which borrows the rest of `self`).
         let mut words = std::mem::take(&mut self.words);
         let shown_len = self.shown_len();
+        // An explicit line height keeps every glyph of a label on the same
+        // line box, emoji too (see `compose::cut_line`).
+        let mut format = egui::TextFormat::simple(
+            egui::TextStyle::Body.resolve(ui.style()),
+            egui::Color32::PLACEHOLDER,
+        );
+        format.line_height = Some(ui.text_style_height(&egui::TextStyle::Body));
         area.show_rows(ui, ROW_HEIGHT, shown_len, |ui, range| {
             self.shown = range.clone();
-            for k in range {
-                let Some(i) = self.annotation_at(k) else {
-                    continue;
-                };
-                let Some(a) = p.annotations.get(i) else {
-                    continue;
-                };
+            let shown: Vec<&Annotation> = range
+                .filter_map(|k| p.annotations.get(self.annotation_at(k)?))
+                .map(|a| &**a)
+                .collect();
+            // Rows new to the list are formatted first, and the words of
+            // their labels laid out together (one egui job, not one a row).
+            let mut new_labels: Vec<(usize, String)> = Vec::new();
+            for (k, a) in shown.iter().enumerate() {
                 let row = self
                     .formatted
                     .entry(a.id.clone())
                     .or_insert_with(|| Row::of(p, a));
+                if row.galley.is_none() {
+                    new_labels.push((k, row.label.clone()));
+                }
+            }
+            let mut prepared: Vec<Option<Prepared>> = Vec::new();
+            if !new_labels.is_empty() {
+                let labels: Vec<&str> = new_labels.iter().map(|(_, l)| l.as_str()).collect();
+                let mut lines = words.prepare_lines(ui, &labels, &format).into_iter();
+                prepared.resize_with(shown.len(), || None);
+                for &(k, _) in &new_labels {
+                    prepared[k] = lines.next().flatten();
+                }
+            }
+            for (k, a) in shown.into_iter().enumerate() {
+                let Some(row) = self.formatted.get_mut(&a.id) else {
+                    continue;
+                };
                 let selected = view.selected == Some(&row.id);
-                if row_ui(ui, row, selected, &mut words).clicked() {
+                let line = prepared.get(k).and_then(Option::as_ref);
+                let response = row_ui(ui, row, selected, &mut words, &format, line);
+                let response = response.on_hover_ui(|ui| {
+                    ui.label(tooltip(p, a));
+                });
+                if response.clicked() {
                     actions.push(Action::Reveal(row.id.clone()));
                 }
             }
@@ -389,6 +422,8 @@ fn row_ui(
     row: &mut Row,
     selected: bool,
     words: &mut WordCache,
+    format: &egui::TextFormat,
+    line: Option<&Prepared>,
 ) -> egui::Response {
     let width = ui.available_width();
     let (rect, response) =
@@ -454,8 +489,11 @@ fn row_ui(
         let g = match &row.galley {
             Some((w, g)) if *w == max_width => g.clone(),
             _ => {
-                let format = egui::TextFormat::simple(font.clone(), egui::Color32::PLACEHOLDER);
-                let g = match words.layout_line(ui, &row.label, &format, max_width) {
+                let composed = match line {
+                    Some(line) => words.compose_line(ui, &row.label, line, max_width),
+                    None => words.layout_line(ui, &row.label, format, max_width),
+                };
+                let g = match composed {
                     Some(g) => g,
                     None => {
                         let mut job = egui::text::LayoutJob::simple_singleline(
@@ -477,7 +515,7 @@ fn row_ui(
             text_color,
         );
     }
-    response.on_hover_text(&row.tooltip)
+    response
 }
 
 #[cfg(test)]

@@ -493,6 +493,14 @@ impl TextView {
         let (paras, layout) = (&self.paras, &mut self.layout);
         layout.ensure(ui, text, paras, p);
         let above = f64::from(view_h) * 0.3;
+        // The screen around the target by estimated heights, its new words
+        // in one job; the loops below lay out whatever the estimate missed.
+        let y = layout.heights.prefix(p);
+        let first = layout
+            .heights
+            .find((y - above - f64::from(view_h) * 0.1).max(0.0));
+        let last = layout.heights.find(y + f64::from(view_h) * 0.8);
+        layout.ensure_range(ui, text, paras, first..(last + 1).min(n));
         let mut acc = 0.0;
         let mut q = p;
         // Above: just the part of the screen above the target, with a little
@@ -569,6 +577,9 @@ impl TextView {
                 shift = d;
             }
             let mut y = layout.heights.prefix(p);
+            // The rest of the screen by estimated heights, in one job.
+            let last = layout.heights.find(vy1 + shift);
+            layout.ensure_range(ui, text, paras, p + 1..(last + 1).min(n));
             while p < n {
                 // `y` is the top of `p`, which laying `p` out does not move:
                 // test first, so nothing below the viewport is laid out.

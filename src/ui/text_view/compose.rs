@@ -10,7 +10,10 @@
 //! built) and kept, and a paragraph is then a greedy word wrap over token
 //! widths plus copies of their glyphs and mesh vertices moved into place.
 //! Most tokens of any page are common words, so a fresh page costs tens of
-//! nanoseconds a char.
+//! nanoseconds a char. The tokens a fresh screen lacks go to egui together,
+//! as one line with a space between each two, and are cut out of it: egui
+//! builds a shaper and compiles its plan for every run of text it shapes, so
+//! one line for them all pays that once (see [`WordCache::prepare`]).
 //!
 //! The result is an ordinary [`Galley`] (the paragraph's text in its job, one
 //! glyph per char, a mesh per row), so painting, egui's cursor functions and
@@ -29,14 +32,102 @@ use egui::text::{LayoutJob, TextFormat};
 use egui::{Pos2, Rect, pos2, vec2};
 use std::sync::Arc;
 
+/// What a line cut short ends with.
+const ELLIPSIS: &str = "…";
+
 /// Tokens kept before the cache is emptied (a few tens of MB at most).
 pub const MAX_WORDS: usize = 30_000;
 
-/// One laid-out token: its row (glyphs and mesh relative to the row).
+/// A text cut into tokens, with where each token's layout is in the cache
+/// (from [`WordCache::prepare`]; valid until the cache is next changed).
+pub struct Prepared {
+    toks: Vec<Tok>,
+    ids: Vec<u32>,
+}
+
+/// One laid-out token, starting at x = 0 on a row.
 struct Token {
-    row: egui::epaint::text::PlacedRow,
+    /// One glyph per char; `first_vertex` indexes `mesh`.
+    glyphs: Vec<egui::epaint::text::Glyph>,
+    /// The glyph quads, pixel-aligned for a token placed at a whole pixel.
+    mesh: Mesh,
+    /// Bounds of `mesh`.
+    bounds: Rect,
     /// Advance of the whole token.
     width: f32,
+}
+
+/// Cuts the tokens of `missing`, laid out by egui as one line with a space
+/// between each two, out of that line; `None` unless every char has its
+/// glyph and every glyph its quad in order (four vertices, six indices).
+///
+/// egui places a glyph vertically by the tallest line height in its row, so
+/// the cut glyphs sit where a token laid out alone would only if every
+/// glyph has the same line height (an explicit one in the format, say);
+/// otherwise `None` too.
+fn cut_line(missing: &[&str], row: &egui::epaint::text::PlacedRow, ppp: f32) -> Option<Vec<Token>> {
+    let glyphs = &row.glyphs;
+    let mesh = &row.visuals.mesh;
+    let counts: Vec<usize> = missing.iter().map(|t| t.chars().count()).collect();
+    let expected = counts.iter().sum::<usize>() + missing.len().saturating_sub(1);
+    if glyphs.len() != expected || mesh.indices.len() * 4 != mesh.vertices.len() * 6 {
+        return None;
+    }
+    let line_h = glyphs.first()?.line_height;
+    if glyphs.iter().any(|g| g.line_height != line_h) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(missing.len());
+    let mut g = 0;
+    for n in counts {
+        let own = glyphs.get(g..g + n)?;
+        let (first, last) = (own.first()?, own.last()?);
+        let v0 = first.first_vertex as usize;
+        let v1 = glyphs
+            .get(g + n)
+            .map_or(mesh.vertices.len(), |sep| sep.first_vertex as usize);
+        if v0 > v1 || !v0.is_multiple_of(4) || !v1.is_multiple_of(4) {
+            return None;
+        }
+        let x0 = first.pos.x;
+        let snap = (x0 * ppp).round() / ppp;
+        let mut indices = mesh.indices.get(v0 / 4 * 6..v1 / 4 * 6)?.to_vec();
+        for ix in &mut indices {
+            if !(v0..v1).contains(&(*ix as usize)) {
+                return None;
+            }
+            *ix -= v0 as u32;
+        }
+        let token_mesh = Mesh {
+            vertices: mesh
+                .vertices
+                .get(v0..v1)?
+                .iter()
+                .map(|v| Vertex {
+                    pos: pos2(v.pos.x - snap, v.pos.y),
+                    ..*v
+                })
+                .collect(),
+            indices,
+            ..Mesh::default()
+        };
+        out.push(Token {
+            glyphs: own
+                .iter()
+                .map(|gl| {
+                    let mut gl = *gl;
+                    gl.pos.x -= x0;
+                    gl.first_vertex -= v0 as u32;
+                    gl
+                })
+                .collect(),
+            bounds: token_mesh.calc_bounds(),
+            mesh: token_mesh,
+            width: last.pos.x + last.advance_width - x0,
+        });
+        g += n + 1;
+    }
+    Some(out)
 }
 
 /// Laid-out tokens of one font and size (reset with the layout cache).
@@ -180,52 +271,75 @@ impl WordCache {
         self.tokens.len()
     }
 
-    /// Where the laid-out tokens of `pieces` are in `tokens`, laying out (in
-    /// one egui job) those not held yet; `None` if one of them cannot be
-    /// used (egui made more than one row of it, or a glyph count that does
+    /// Cuts each of `texts` into tokens and finds their layouts, laying
+    /// out those not held yet in one egui job for all the texts: egui's cost
+    /// per job (a shaper and its plan, the galley) is paid once, not once
+    /// per paragraph or list row. `None` for a text with a token that cannot
+    /// be used (egui made more than one row of it, or a glyph count that does
     /// not match its chars).
-    fn ids_of(&mut self, ui: &egui::Ui, pieces: &[&str], format: &TextFormat) -> Option<Vec<u32>> {
-        if self.tokens.len() + pieces.len() > MAX_WORDS {
+    pub fn prepare(
+        &mut self,
+        ui: &egui::Ui,
+        texts: &[&str],
+        format: &TextFormat,
+    ) -> Vec<Option<Prepared>> {
+        const MISSING: u32 = u32::MAX;
+        let toks: Vec<Vec<Tok>> = texts.iter().map(|t| tokens(t)).collect();
+        let n_pieces: usize = toks.iter().map(Vec::len).sum();
+        if self.tokens.len() + n_pieces > MAX_WORDS {
             self.index.clear();
             self.tokens.clear();
         }
-        const MISSING: u32 = u32::MAX;
+        self.lookups += n_pieces as u64;
         // One hash per piece when all are held, the usual case.
-        let mut ids: Vec<u32> = pieces
-            .iter()
-            .map(|p| self.index.get(*p).copied().unwrap_or(MISSING))
-            .collect();
-        self.lookups += pieces.len() as u64;
-        if ids.contains(&MISSING) {
-            let mut seen = ahash::HashSet::default();
-            let missing: Vec<&str> = pieces
-                .iter()
-                .zip(&ids)
-                .filter(|&(p, &id)| id == MISSING && seen.insert(*p))
-                .map(|(p, _)| *p)
-                .collect();
+        let mut missing: Vec<&str> = Vec::new();
+        let mut seen = ahash::HashSet::default();
+        let mut ids: Vec<Vec<u32>> = Vec::with_capacity(texts.len());
+        for (text, toks) in texts.iter().zip(&toks) {
+            ids.push(
+                toks.iter()
+                    .map(|t| {
+                        let piece = &text[t.range.clone()];
+                        self.index.get(piece).copied().unwrap_or_else(|| {
+                            if seen.insert(piece) {
+                                missing.push(piece);
+                            }
+                            MISSING
+                        })
+                    })
+                    .collect(),
+            );
+        }
+        if !missing.is_empty() {
             self.misses += missing.len() as u64;
-            self.lay_out(ui, &missing, format)?;
-            for (id, p) in ids.iter_mut().zip(pieces) {
-                if *id == MISSING {
-                    *id = *self.index.get(*p)?;
+            self.lay_out(ui, &missing, format);
+            for ((text, toks), ids) in texts.iter().zip(&toks).zip(&mut ids) {
+                for (id, t) in ids.iter_mut().zip(toks) {
+                    if *id == MISSING {
+                        *id = self
+                            .index
+                            .get(&text[t.range.clone()])
+                            .copied()
+                            .unwrap_or(MISSING);
+                    }
                 }
             }
         }
-        Some(ids)
+        toks.into_iter()
+            .zip(ids)
+            .map(|(toks, ids)| (!ids.contains(&MISSING)).then_some(Prepared { toks, ids }))
+            .collect()
     }
 
-    /// The tokens at `ids` (from [`Self::ids_of`]).
-    fn resolve(&self, ids: &[u32]) -> Vec<&Token> {
-        ids.iter().map(|&i| &self.tokens[i as usize]).collect()
-    }
-
-    /// Lays out `missing` (distinct tokens not held) with egui, one line
-    /// each, and keeps them.
-    fn lay_out(&mut self, ui: &egui::Ui, missing: &[&str], format: &TextFormat) -> Option<()> {
-        // One egui job for all of them: egui's cost per job (hashing,
-        // shaping set-up, the galley) is paid once, not per word.
-        let joined = missing.join("\n");
+    /// Lays out `missing` (distinct tokens not held) with egui and keeps
+    /// those that come out with a glyph per char.
+    ///
+    /// They go to egui as one line, a space between tokens: egui builds a
+    /// shaper and compiles its plan for every run of text it shapes, so a
+    /// line per token would pay that once per word. Each token's glyphs and
+    /// quads are then cut out of the line and moved to start at zero.
+    fn lay_out(&mut self, ui: &egui::Ui, missing: &[&str], format: &TextFormat) {
+        let joined = missing.join(" ");
         let need_template = self.template.is_none();
         let (galley, template) = ui.fonts_mut(|f| {
             let galley = f.layout_job(LayoutJob::single_section(joined, format.clone()));
@@ -236,41 +350,67 @@ impl WordCache {
         if let Some(t) = template {
             self.template = Some(t);
         }
-        if galley.rows.len() != missing.len() {
-            return None;
-        }
-        for (t, placed) in missing.iter().zip(&galley.rows) {
-            if placed.row.glyphs.len() != t.chars().count() {
-                return None;
+        let ppp = ui.ctx().pixels_per_point();
+        let cut = match galley.rows.as_slice() {
+            [row] => cut_line(missing, row, ppp),
+            _ => None,
+        };
+        match cut {
+            Some(tokens) => {
+                for (t, token) in missing.iter().zip(tokens) {
+                    self.index.insert((*t).into(), self.tokens.len() as u32);
+                    self.tokens.push(token);
+                }
             }
-            let mut row = placed.clone();
-            row.pos = Pos2::ZERO;
-            row.ends_with_newline = false;
-            let width = row.row.size.x;
-            self.index.insert((*t).into(), self.tokens.len() as u32);
-            self.tokens.push(Token { row, width });
+            // Which token egui could not take is not known: each goes alone
+            // (and that one is left out).
+            None if missing.len() > 1 => {
+                for t in missing {
+                    self.lay_out(ui, &[t], format);
+                }
+            }
+            None => {}
         }
-        Some(())
     }
 
-    /// Lays out a paragraph (no `\n`) wrapped at `wrap` points, or `None` if
-    /// it needs egui's own layout (see the module docs).
-    pub fn layout(
+    /// [`Self::prepare`] for lines to lay out with [`Self::compose_line`]:
+    /// their words and the ellipsis in one egui job.
+    pub fn prepare_lines(
         &mut self,
         ui: &egui::Ui,
-        text: &str,
+        lines: &[&str],
         format: &TextFormat,
+    ) -> Vec<Option<Prepared>> {
+        let mut texts = Vec::with_capacity(lines.len() + 1);
+        texts.extend_from_slice(lines);
+        texts.push(ELLIPSIS);
+        let mut prepared = self.prepare(ui, &texts, format);
+        prepared.pop();
+        prepared
+    }
+
+    /// The tokens at `ids` (from [`Self::prepare`]).
+    fn resolve(&self, ids: &[u32]) -> Vec<&Token> {
+        ids.iter().map(|&i| &self.tokens[i as usize]).collect()
+    }
+
+    /// Lays out a paragraph (no `\n`) wrapped at `wrap` points from its
+    /// [`Prepared`] tokens, or `None` if it needs egui's own layout (see the
+    /// module docs).
+    pub fn compose(
+        &self,
+        ui: &egui::Ui,
+        text: &str,
+        prepared: &Prepared,
         wrap: f32,
     ) -> Option<Arc<Galley>> {
         if text.is_empty() || text.contains('\n') {
             return None;
         }
-        let toks = tokens(text);
-        let pieces: Vec<&str> = toks.iter().map(|t| &text[t.range.clone()]).collect();
+        let toks = &prepared.toks;
         let ppp = ui.ctx().pixels_per_point();
         let round = |x: f32| (x * ppp).round() / ppp;
-        let ids = self.ids_of(ui, &pieces, format)?;
-        let laid = self.resolve(&ids);
+        let laid = self.resolve(&prepared.ids);
 
         // Greedy wrap, a word (its tokens up to the next space) at a time:
         // a word that does not fit starts a new row; spaces stay at the end
@@ -291,7 +431,7 @@ impl WordCache {
                 k += 1;
                 continue;
             }
-            let (end, word_w) = word_at(&toks, &laid, k);
+            let (end, word_w) = word_at(toks, &laid, k);
             // Like egui, a word must fit with the space after it.
             let after = laid.get(end).map_or(0.0, |t| t.width);
             let row_empty = row_ends.last().copied().unwrap_or(0) == parts.len();
@@ -328,24 +468,34 @@ impl WordCache {
         format: &TextFormat,
         max_width: f32,
     ) -> Option<Arc<Galley>> {
-        const ELLIPSIS: &str = "…";
+        let line = self.prepare_lines(ui, &[text], format).pop()??;
+        self.compose_line(ui, text, &line, max_width)
+    }
+
+    /// [`Self::layout_line`] from the line's [`Prepared`] tokens (from
+    /// [`Self::prepare_lines`]).
+    pub fn compose_line(
+        &self,
+        ui: &egui::Ui,
+        text: &str,
+        line: &Prepared,
+        max_width: f32,
+    ) -> Option<Arc<Galley>> {
         if text.is_empty() || text.contains('\n') {
             return None;
         }
-        let toks = tokens(text);
-        let mut pieces: Vec<&str> = toks.iter().map(|t| &text[t.range.clone()]).collect();
-        pieces.push(ELLIPSIS);
+        let toks = &line.toks;
+        let pieces: Vec<&str> = toks.iter().map(|t| &text[t.range.clone()]).collect();
         let ppp = ui.ctx().pixels_per_point();
         let round = |x: f32| (x * ppp).round() / ppp;
-        let ids = self.ids_of(ui, &pieces, format)?;
-        let mut laid = self.resolve(&ids);
-        let ellipsis = laid.pop()?;
+        let laid = self.resolve(&line.ids);
+        let ellipsis = self.tokens.get(*self.index.get(ELLIPSIS)? as usize)?;
         let total: f32 = laid.iter().map(|t| t.width).sum();
         let mut row: Vec<Part<'_>> = Vec::with_capacity(laid.len() + 1);
         let mut shown = String::new();
         let mut x = 0.0f32;
         if total <= max_width {
-            for ((tok, t), piece) in laid.iter().zip(&toks).zip(&pieces) {
+            for ((tok, t), piece) in laid.iter().zip(toks).zip(&pieces) {
                 row.push(Part {
                     tok,
                     x: round(x),
@@ -356,9 +506,9 @@ impl WordCache {
             }
         } else {
             let room = max_width - ellipsis.width;
-            for (k, ((tok, t), piece)) in laid.iter().zip(&toks).zip(&pieces).enumerate() {
+            for (k, ((tok, t), piece)) in laid.iter().zip(toks).zip(&pieces).enumerate() {
                 if t.word_start {
-                    let (_, word_w) = word_at(&toks, &laid, k);
+                    let (_, word_w) = word_at(toks, &laid, k);
                     if x + word_w > room {
                         break;
                     }
@@ -430,10 +580,9 @@ fn build(
         row_start = row_end;
         let (mut n_glyphs, mut n_vertices, mut n_indices) = (0, 0, 0);
         for p in parts {
-            let src = &p.tok.row;
-            n_glyphs += src.glyphs.len();
-            n_vertices += src.visuals.mesh.vertices.len();
-            n_indices += src.visuals.mesh.indices.len();
+            n_glyphs += p.tok.glyphs.len();
+            n_vertices += p.tok.mesh.vertices.len();
+            n_indices += p.tok.mesh.indices.len();
         }
         let mut glyphs = Vec::with_capacity(n_glyphs);
         let mut mesh = Mesh::default();
@@ -442,7 +591,7 @@ fn build(
         let mut width = 0.0f32;
         let mut bounds = Rect::NOTHING;
         for p in parts {
-            let src = &p.tok.row;
+            let src = p.tok;
             let base = mesh.vertices.len() as u32;
             let dx = p.x;
             glyphs.extend(src.glyphs.iter().map(|g| {
@@ -453,14 +602,14 @@ fn build(
             }));
             let shift = vec2(dx, 0.0);
             mesh.vertices
-                .extend(src.visuals.mesh.vertices.iter().map(|v| Vertex {
+                .extend(src.mesh.vertices.iter().map(|v| Vertex {
                     pos: v.pos + shift,
                     ..*v
                 }));
             mesh.indices
-                .extend(src.visuals.mesh.indices.iter().map(|ix| ix + base));
-            if !src.visuals.mesh.is_empty() {
-                bounds |= src.visuals.mesh_bounds.translate(shift);
+                .extend(src.mesh.indices.iter().map(|ix| ix + base));
+            if !src.mesh.is_empty() {
+                bounds |= src.bounds.translate(shift);
             }
             if !p.space {
                 width = dx + p.tok.width;
@@ -568,8 +717,13 @@ mod tests {
                 TextFormat::simple(egui::FontId::proportional(15.0), egui::Color32::PLACEHOLDER);
             format.line_height = Some(22.0);
             let wrap = 420.0;
-            for para in seed.split('\n').filter(|p| !p.trim().is_empty()) {
-                let g = cache.layout(ui, para, &format, wrap).expect("composed");
+            let paras: Vec<&str> = seed.split('\n').filter(|p| !p.trim().is_empty()).collect();
+            // All paragraphs' words in one batch, as a fresh screen does.
+            let prepared = cache.prepare(ui, &paras, &format);
+            assert_eq!(prepared.len(), paras.len());
+            for (para, prep) in paras.iter().copied().zip(&prepared) {
+                let prep = prep.as_ref().expect("every token usable");
+                let g = cache.compose(ui, para, prep, wrap).expect("composed");
                 let mut job = LayoutJob::single_section(para.to_owned(), format.clone());
                 job.wrap = egui::text::TextWrapping::wrap_at_width(wrap);
                 let egui_g = ui.fonts_mut(|f| f.layout_job(job));
@@ -624,6 +778,80 @@ mod tests {
         // No GPU here to take the font atlas changes.
         out.textures_delta.clear();
         assert!(checked > 10, "the seed has paragraphs");
+    }
+
+    /// Words cut out of one shared egui line match the same words laid
+    /// out alone: the same glyphs at the same height, each within the pixel
+    /// that egui's snapping to whole pixels may move it by, and the same
+    /// advance to within that pixel.
+    #[test]
+    fn words_cut_from_a_shared_line_match_words_laid_out_alone() {
+        let ctx = egui::Context::default();
+        let mut out = ctx.run_ui(egui::RawInput::default(), |ui| {
+            let mut format =
+                TextFormat::simple(egui::FontId::proportional(15.0), egui::Color32::PLACEHOLDER);
+            format.line_height = Some(22.0);
+            let words = [
+                "“Finlandization”",
+                "Toft",
+                "Україна",
+                "Napoleon’s",
+                "1812",
+                "—",
+                "AVATAR",
+                "e\u{301}t",
+            ];
+            let mut cache = WordCache::default();
+            let prepared = cache.prepare(ui, &words, &format);
+            for (w, prep) in words.iter().zip(&prepared) {
+                let prep = prep.as_ref().expect("usable");
+                let ours = cache.compose(ui, w, prep, 10_000.0).expect("composed");
+                let alone = ui.fonts_mut(|f| {
+                    f.layout_job(LayoutJob::single_section((*w).to_owned(), format.clone()))
+                });
+                let (a, b) = (&ours.rows[0], &alone.rows[0]);
+                assert_eq!(a.glyphs.len(), b.glyphs.len(), "{w}");
+                for (ga, gb) in a.glyphs.iter().zip(&b.glyphs) {
+                    assert_eq!(ga.chr, gb.chr);
+                    assert!((ga.pos.x - gb.pos.x).abs() <= 1.0, "{w}: {ga:?} {gb:?}");
+                    assert_eq!(ga.pos.y, gb.pos.y, "{w}");
+                }
+                assert!((a.size.x - b.size.x).abs() <= 1.0, "{w}");
+                assert_eq!(a.size.y, b.size.y);
+                // Every quad is there, as tall as egui's, and within a pixel
+                // or two of it (the glyph's pixel plus its raster's).
+                assert_eq!(a.visuals.mesh.vertices.len(), b.visuals.mesh.vertices.len());
+                assert_eq!(a.visuals.mesh.indices.len(), b.visuals.mesh.indices.len());
+                for (va, vb) in a.visuals.mesh.vertices.iter().zip(&b.visuals.mesh.vertices) {
+                    assert_eq!(va.pos.y, vb.pos.y, "{w}");
+                    assert!((va.pos.x - vb.pos.x).abs() <= 2.0, "{w}");
+                }
+            }
+        });
+        out.textures_delta.clear();
+    }
+
+    /// Without an explicit line height an emoji makes its row taller than
+    /// a word's; such a batch is laid out a word at a time, and still
+    /// composes.
+    #[test]
+    fn a_batch_with_glyphs_of_several_heights_still_composes() {
+        let ctx = egui::Context::default();
+        let mut out = ctx.run_ui(egui::RawInput::default(), |ui| {
+            let format =
+                TextFormat::simple(egui::FontId::proportional(14.0), egui::Color32::PLACEHOLDER);
+            let mut cache = WordCache::default();
+            let lines = ["a scientist 👩‍🔬 at work", "plain words"];
+            let prepared = cache.prepare_lines(ui, &lines, &format);
+            for (line, prep) in lines.iter().zip(&prepared) {
+                let prep = prep.as_ref().expect("usable");
+                let g = cache
+                    .compose_line(ui, line, prep, 10_000.0)
+                    .expect("composed");
+                assert_eq!(g.text(), *line);
+            }
+        });
+        out.textures_delta.clear();
     }
 
     #[test]

@@ -102,35 +102,58 @@ impl LayoutCache {
 
     /// Lays out paragraph `p` if needed; returns the change of its height.
     pub fn ensure(&mut self, ui: &egui::Ui, text: &str, paras: &ParagraphIndex, p: usize) -> f64 {
-        let (Some(m), Some(para)) = (&self.metrics, paras.paragraphs.get(p)) else {
+        self.ensure_range(ui, text, paras, p..p + 1)
+    }
+
+    /// Lays out the paragraphs of `range` not laid out yet, their new words
+    /// in one job; returns the change of their heights.
+    pub fn ensure_range(
+        &mut self,
+        ui: &egui::Ui,
+        text: &str,
+        paras: &ParagraphIndex,
+        range: std::ops::Range<usize>,
+    ) -> f64 {
+        let Some(m) = self.metrics.clone() else {
             return 0.0;
         };
-        if para.chars.is_empty() || self.galleys.get(p).is_none_or(Option::is_some) {
+        let todo: Vec<(usize, &str, usize)> = range
+            .filter(|&p| self.galleys.get(p).is_some_and(Option::is_none))
+            .filter_map(|p| {
+                let para = paras.paragraphs.get(p)?;
+                let s = text.get(para.bytes.clone())?;
+                (!s.is_empty()).then_some((p, s, para.chars.len()))
+            })
+            .collect();
+        if todo.is_empty() {
             return 0.0;
         }
-        let Some(s) = text.get(para.bytes.clone()) else {
-            return 0.0;
-        };
         let mut format = TextFormat::simple(m.font.clone(), Color32::PLACEHOLDER);
         format.line_height = Some(m.line_h);
-        let galley = match self.words.layout(ui, s, &format, m.wrap) {
-            Some(g) => g,
-            None => {
-                self.whole_layouts += 1;
-                let mut job = LayoutJob::single_section(s.to_owned(), format);
-                job.wrap = TextWrapping::wrap_at_width(m.wrap);
-                ui.fonts_mut(|f| f.layout_job(job))
+        let texts: Vec<&str> = todo.iter().map(|&(_, s, _)| s).collect();
+        let prepared = self.words.prepare(ui, &texts, &format);
+        let mut change = 0.0;
+        for ((p, s, chars), prepared) in todo.into_iter().zip(prepared) {
+            let composed = prepared.and_then(|pr| self.words.compose(ui, s, &pr, m.wrap));
+            let galley = match composed {
+                Some(g) => g,
+                None => {
+                    self.whole_layouts += 1;
+                    let mut job = LayoutJob::single_section(s.to_owned(), format.clone());
+                    job.wrap = TextWrapping::wrap_at_width(m.wrap);
+                    ui.fonts_mut(|f| f.layout_job(job))
+                }
+            };
+            let h = galley.size().y + if ends_line(paras, p) { m.gap } else { 0.0 };
+            if let Some(slot) = self.galleys.get_mut(p) {
+                *slot = Some(LaidOut::new(galley));
+                self.cached.push(p);
+                self.layouts += 1;
+                self.chars_laid_out += chars as u64;
             }
-        };
-        let h = galley.size().y + if ends_line(paras, p) { m.gap } else { 0.0 };
-        let lo = LaidOut::new(galley);
-        if let Some(slot) = self.galleys.get_mut(p) {
-            *slot = Some(lo);
-            self.cached.push(p);
-            self.layouts += 1;
-            self.chars_laid_out += para.chars.len() as u64;
+            change += f64::from(self.heights.set(p, h));
         }
-        f64::from(self.heights.set(p, h))
+        change
     }
 
     /// The laid-out paragraph `p`, if cached.
