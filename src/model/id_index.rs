@@ -87,12 +87,7 @@ impl AnnotationIdIndex {
             None if inner.complete_for == Some(shape(annotations)) => return None,
             None => {}
         }
-        inner.map.clear();
-        inner.map.reserve(annotations.len());
-        for (i, a) in annotations.iter().enumerate() {
-            inner.map.insert(id_hash(&a.id), i as u32);
-        }
-        inner.complete_for = Some(shape(annotations));
+        fill(&mut inner, annotations);
         match inner.map.get(&key).map(|&i| i as usize) {
             Some(i) if is_at(i) => Some(i),
             None => None,
@@ -129,12 +124,27 @@ impl AnnotationIdIndex {
         inner.complete_for = was_complete.then(|| shape(annotations));
     }
 
+    /// Maps every id of `annotations` now (after a load or a sort), so that
+    /// the first lookup does not pay for it in a frame.
+    pub fn fill(&self, annotations: &Annotations) {
+        fill(&mut self.lock(), annotations);
+    }
+
     /// Forgets everything (after ids were changed in place).
     pub fn invalidate(&self) {
         let mut inner = self.lock();
         inner.map.clear();
         inner.complete_for = None;
     }
+}
+
+fn fill(inner: &mut Inner, annotations: &Annotations) {
+    inner.map.clear();
+    inner.map.reserve(annotations.len());
+    for (i, a) in annotations.iter().enumerate() {
+        inner.map.insert(id_hash(&a.id), i as u32);
+    }
+    inner.complete_for = Some(shape(annotations));
 }
 
 /// A 64-bit hash of the id: each 8-byte word is mixed in with a folded
@@ -224,6 +234,17 @@ mod tests {
         .expect("a valid range");
         a.id = AnnotationId(id.into());
         Box::new(a)
+    }
+
+    #[test]
+    fn sorting_maps_every_id_before_the_first_lookup() {
+        let mut p = Project::new("t");
+        p.annotations = (0..50).rev().map(|i| ann(&format!("a{i}"), i)).collect();
+        assert!(!p.annotation_ids.is_complete_for(&p.annotations));
+        p.sort_annotations();
+        assert!(p.annotation_ids.is_complete_for(&p.annotations));
+        assert_eq!(p.annotation_index(&AnnotationId("a7".into())), Some(7));
+        assert_eq!(p.annotation_index(&AnnotationId("none".into())), None);
     }
 
     #[test]

@@ -183,7 +183,8 @@ impl Project {
             .partition_point(|b| self.ann_key(&doc_pos, b) < key)
     }
 
-    /// Restores the canonical annotation order (after a load or an import).
+    /// Restores the canonical annotation order (after a load or an import)
+    /// and maps every annotation id to its place.
     pub fn sort_annotations(&mut self) {
         let doc_pos: HashMap<DocId, usize> = self
             .documents
@@ -211,6 +212,7 @@ impl Project {
             let kb = (doc_pos.get(&b.doc).copied().unwrap_or(usize::MAX), b.start);
             ka.cmp(&kb)
         });
+        self.annotation_ids.fill(&self.annotations);
     }
 
     /// Every annotator named in the project, from the list and the sets.
