@@ -280,16 +280,6 @@ pub fn parse_json(path: &Path, src: &str) -> Result<serde_json::Value, FormatErr
         .map_err(|e| FormatError::Malformed(format!("{}: not valid JSON: {e}", path.display())))
 }
 
-/// Serializes JSON prettily.
-pub fn to_json_pretty(v: &serde_json::Value) -> Result<String, FormatError> {
-    serde_json::to_string_pretty(v)
-        .map(|mut s| {
-            s.push('\n');
-            s
-        })
-        .map_err(|e| FormatError::Malformed(format!("cannot serialize JSON: {e}")))
-}
-
 /// How an importer locates one span in a document.
 #[derive(Clone, Debug, Default)]
 pub struct SpanIn<'a> {

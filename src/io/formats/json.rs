@@ -20,8 +20,9 @@
 
 use super::common::{
     AnnotationIn, ImportBuilder, OffsetIndex, Selection, SpanIn, checked_offsets, parse_unit,
-    read_text, to_json_pretty, unit_name, write_file,
+    read_text, unit_name, write_file,
 };
+use super::json_splice::Splice;
 use super::{ExportOptions, FormatError, ImportReport};
 use crate::model::{Color, Edit, Project, TagId};
 use serde::{Deserialize, Serialize};
@@ -286,10 +287,25 @@ pub fn export_json(
     options: &ExportOptions,
     out: &Path,
 ) -> Result<(), FormatError> {
-    let file = to_json_file(project, options)?;
-    let v = serde_json::to_value(&file)
+    let mut file = to_json_file(project, options)?;
+    // The annotations are printed one at a time and spliced in (see
+    // [`Splice`]); the rest of the file is small.
+    let annotations = std::mem::take(&mut file.annotations)
+        .iter()
+        .map(|a| {
+            let v = serde_json::to_value(a)
+                .map_err(|e| FormatError::Malformed(format!("cannot serialize JSON: {e}")))?;
+            Splice::item(&v)
+        })
+        .collect::<Result<Vec<String>, FormatError>>()?;
+    let mut splice = Splice::new();
+    let mut v = serde_json::to_value(&file)
         .map_err(|e| FormatError::Malformed(format!("cannot serialize JSON: {e}")))?;
-    write_file(out, to_json_pretty(&v)?.as_bytes())
+    let slot = v.get_mut("annotations").ok_or_else(|| {
+        FormatError::Malformed("cannot serialize JSON: no annotations field".into())
+    })?;
+    *slot = splice.array(annotations);
+    write_file(out, splice.to_json_pretty(&v)?.as_bytes())
 }
 
 /// Reads a file written by [`export_json`].

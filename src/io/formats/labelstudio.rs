@@ -21,8 +21,9 @@
 use super::brat::UNTAGGED_LABEL;
 use super::common::{
     AnnotationIn, ImportBuilder, OffsetIndex, Selection, SpanIn, checked_offsets, parse_json,
-    parse_unit, read_text, speaker_name, tag_names, to_json_pretty, unit_name, write_file,
+    parse_unit, read_text, speaker_name, tag_names, unit_name, write_file,
 };
+use super::json_splice::Splice;
 use super::{ExportOptions, FormatError, ImportReport};
 use crate::model::{Annotation, Edit, Project};
 use serde_json::{Value, json};
@@ -86,8 +87,13 @@ pub fn config_xml(project: &Project) -> String {
     x
 }
 
-/// Builds the task list.
-pub fn to_tasks(project: &Project, options: &ExportOptions) -> Result<Value, FormatError> {
+/// Builds the task list; each entry's results are printed as they are
+/// built and left to `splice` (see [`Splice`]).
+fn tasks(
+    project: &Project,
+    options: &ExportOptions,
+    splice: &mut Splice,
+) -> Result<Value, FormatError> {
     let sel = Selection::new(project, options);
     let sets = sel.annotators();
     let mut tasks = Vec::new();
@@ -114,26 +120,27 @@ pub fn to_tasks(project: &Project, options: &ExportOptions) -> Result<Value, For
                     labels.push(UNTAGGED_LABEL.into());
                 }
                 let rid = a.id.as_str();
-                result.push(
-                    json!({"id": rid, "from_name": "label", "to_name": "text", "type": "labels",
+                result.push(Splice::item(
+                    &json!({"id": rid, "from_name": "label", "to_name": "text", "type": "labels",
                     "value": {"start": s, "end": e, "text": a.quote, "labels": labels}}),
-                );
+                )?);
                 if let Some(name) = speaker_name(project, a) {
-                    result.push(json!({"id": rid, "from_name": "speaker", "to_name": "text", "type": "choices",
-                        "value": {"start": s, "end": e, "choices": [name]}}));
+                    result.push(Splice::item(&json!({"id": rid, "from_name": "speaker", "to_name": "text", "type": "choices",
+                        "value": {"start": s, "end": e, "choices": [name]}}))?);
                 }
                 if !a.note.is_empty() {
-                    result.push(json!({"id": rid, "from_name": "note", "to_name": "text", "type": "textarea",
-                        "value": {"start": s, "end": e, "text": [a.note]}}));
+                    result.push(Splice::item(&json!({"id": rid, "from_name": "note", "to_name": "text", "type": "textarea",
+                        "value": {"start": s, "end": e, "text": [a.note]}}))?);
                 }
             }
             for r in &sel.relations {
                 if ids.contains(r.from.as_str()) && ids.contains(r.to.as_str()) {
-                    result.push(json!({"type": "relation", "from_id": r.from.as_str(), "to_id": r.to.as_str(),
-                        "labels": [r.kind], "direction": "right"}));
+                    result.push(Splice::item(&json!({"type": "relation", "from_id": r.from.as_str(), "to_id": r.to.as_str(),
+                        "labels": [r.kind], "direction": "right"}))?);
                 }
             }
             entry_id += 1;
+            let result = splice.array(result);
             entries.push(json!({"id": entry_id, "completed_by": set, "result": result}));
         }
         tasks.push(json!({
@@ -151,8 +158,9 @@ pub fn export_labelstudio(
     options: &ExportOptions,
     out: &Path,
 ) -> Result<(), FormatError> {
-    let v = to_tasks(project, options)?;
-    write_file(out, to_json_pretty(&v)?.as_bytes())?;
+    let mut splice = Splice::new();
+    let v = tasks(project, options, &mut splice)?;
+    write_file(out, splice.to_json_pretty(&v)?.as_bytes())?;
     write_file(&config_path(out), config_xml(project).as_bytes())
 }
 

@@ -17,6 +17,7 @@ pub mod csv;
 pub mod doccano;
 pub mod html;
 pub mod json;
+pub mod json_splice;
 pub mod labelstudio;
 pub mod markdown;
 pub mod refi_qda;

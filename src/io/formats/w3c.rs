@@ -31,8 +31,9 @@
 
 use super::common::{
     AnnotationIn, ImportBuilder, OffsetIndex, Selection, SpanIn, checked_offsets, parse_json,
-    read_text, speaker_name, tag_names, to_json_pretty, write_file,
+    read_text, speaker_name, tag_names, write_file,
 };
+use super::json_splice::Splice;
 use super::{ExportOptions, FormatError, ImportReport};
 use crate::model::{DocId, Document, Edit, Project};
 use serde_json::{Map, Value, json};
@@ -94,8 +95,9 @@ fn creator(name: &str) -> Value {
     json!({"id": format!("{ANNOTATOR_IRI}{}", iri_part(name)), "type": "Person", "name": name})
 }
 
-/// Builds the collection.
-pub fn to_collection(project: &Project, options: &ExportOptions) -> Result<Value, FormatError> {
+/// The collection's items (annotations, then links), each printed as soon
+/// as it is built (see [`Splice`]).
+fn printed_items(project: &Project, options: &ExportOptions) -> Result<Vec<String>, FormatError> {
     let sel = Selection::new(project, options);
     let mut items = Vec::new();
     for d in &sel.documents {
@@ -144,11 +146,11 @@ pub fn to_collection(project: &Project, options: &ExportOptions) -> Result<Value
                     ]
                 }),
             );
-            items.push(Value::Object(item));
+            items.push(Splice::item(&item)?);
         }
     }
     for r in &sel.relations {
-        items.push(json!({
+        items.push(Splice::item(&json!({
             "@context": CONTEXT,
             "id": format!("{RELATION_IRI}{}", iri_part(r.id.as_str())),
             "type": "Annotation",
@@ -159,32 +161,36 @@ pub fn to_collection(project: &Project, options: &ExportOptions) -> Result<Value
                 format!("{ANNOTATION_IRI}{}", iri_part(r.from.as_str())),
                 format!("{ANNOTATION_IRI}{}", iri_part(r.to.as_str()))
             ]
-        }));
+        }))?);
     }
+    Ok(items)
+}
+
+/// Writes the collection: one `AnnotationCollection` with one page.
+pub fn export_w3c(
+    project: &Project,
+    options: &ExportOptions,
+    out: &Path,
+) -> Result<(), FormatError> {
+    let printed = printed_items(project, options)?;
+    let total = printed.len();
+    let mut splice = Splice::new();
+    let items = splice.array(printed);
     let base = format!("urn:marginalia:collection:{}", iri_part(&project.name));
-    Ok(json!({
+    let collection = json!({
         "@context": CONTEXT,
         "id": base,
         "type": "AnnotationCollection",
         "label": project.name,
-        "total": items.len(),
+        "total": total,
         "first": {
             "id": format!("{base}:page1"),
             "type": "AnnotationPage",
             "startIndex": 0,
             "items": items
         }
-    }))
-}
-
-/// Writes the collection.
-pub fn export_w3c(
-    project: &Project,
-    options: &ExportOptions,
-    out: &Path,
-) -> Result<(), FormatError> {
-    let v = to_collection(project, options)?;
-    write_file(out, to_json_pretty(&v)?.as_bytes())
+    });
+    write_file(out, splice.to_json_pretty(&collection)?.as_bytes())
 }
 
 fn has_type(v: &Value, t: &str) -> bool {
