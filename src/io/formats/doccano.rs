@@ -50,11 +50,16 @@ pub fn export_doccano(
             if names.is_empty() {
                 names.push(UNTAGGED_LABEL.to_string());
             }
+            // Only the form written is built: 50,000 annotations as both
+            // would hold twice the memory for nothing.
             for name in names {
-                labels.push(json!([s, e, name]));
-                let id = entities.len() + 1;
-                first_entity.entry(&a.id).or_insert(id);
-                entities.push(json!({"id": id, "label": name, "start_offset": s, "end_offset": e}));
+                if entities_form {
+                    let id = entities.len() + 1;
+                    first_entity.entry(&a.id).or_insert(id);
+                    entities.push(json!({"id": id, "label": name, "start_offset": s, "end_offset": e}));
+                } else {
+                    labels.push(json!([s, e, name]));
+                }
             }
         }
         let mut line = serde_json::Map::new();
