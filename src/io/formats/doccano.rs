@@ -56,7 +56,8 @@ pub fn export_doccano(
                 if entities_form {
                     let id = entities.len() + 1;
                     first_entity.entry(&a.id).or_insert(id);
-                    entities.push(json!({"id": id, "label": name, "start_offset": s, "end_offset": e}));
+                    entities
+                        .push(json!({"id": id, "label": name, "start_offset": s, "end_offset": e}));
                 } else {
                     labels.push(json!([s, e, name]));
                 }
