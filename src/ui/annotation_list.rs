@@ -489,10 +489,11 @@ fn row_ui(
         let g = match &row.galley {
             Some((w, g)) if *w == max_width => g.clone(),
             _ => {
-                let composed = match line {
-                    Some(line) => words.compose_line(ui, &row.label, line, max_width),
-                    None => words.layout_line(ui, &row.label, format, max_width),
-                };
+                // A prepared line is refused if an earlier row's layout
+                // emptied the cache: then it is prepared again.
+                let composed = line
+                    .and_then(|line| words.compose_line(ui, &row.label, line, max_width))
+                    .or_else(|| words.layout_line(ui, &row.label, format, max_width));
                 let g = match composed {
                     Some(g) => g,
                     None => {

@@ -34,12 +34,13 @@ fn cannot(e: serde_json::Error) -> FormatError {
 impl Splice {
     /// No arrays yet.
     pub fn new() -> Self {
-        let t = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        let here = &t as *const u128 as usize;
+        use std::hash::{BuildHasher, Hasher};
+        // A random 64-bit value (std seeds each `RandomState` from the OS).
+        let nonce = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish();
         Self {
-            nonce: format!("{t:x}{here:x}"),
+            nonce: format!("{nonce:016x}"),
             arrays: Vec::new(),
         }
     }

@@ -43,6 +43,8 @@ pub const MAX_WORDS: usize = 30_000;
 pub struct Prepared {
     toks: Vec<Tok>,
     ids: Vec<u32>,
+    /// The cache's [`WordCache::generation`] the ids belong to.
+    generation: u64,
 }
 
 /// One laid-out token, starting at x = 0 on a row.
@@ -138,6 +140,9 @@ pub struct WordCache {
     tokens: Vec<Token>,
     /// A one-space galley of the cache's format, cloned for every result.
     template: Option<Arc<Galley>>,
+    /// Counts the times the tokens were dropped: a [`Prepared`] from
+    /// before is then stale.
+    generation: u64,
     /// Tokens looked up, and how many of them egui had to lay out.
     pub lookups: u64,
     /// See `lookups`.
@@ -260,9 +265,14 @@ fn tokens(text: &str) -> Vec<Tok> {
 impl WordCache {
     /// Drops every token.
     pub fn clear(&mut self) {
+        self.drop_tokens();
+        self.template = None;
+    }
+
+    fn drop_tokens(&mut self) {
         self.index.clear();
         self.tokens.clear();
-        self.template = None;
+        self.generation += 1;
     }
 
     /// Tokens held.
@@ -287,8 +297,7 @@ impl WordCache {
         let toks: Vec<Vec<Tok>> = texts.iter().map(|t| tokens(t)).collect();
         let n_pieces: usize = toks.iter().map(Vec::len).sum();
         if self.tokens.len() + n_pieces > MAX_WORDS {
-            self.index.clear();
-            self.tokens.clear();
+            self.drop_tokens();
         }
         self.lookups += n_pieces as u64;
         // One hash per piece when all are held, the usual case.
@@ -325,9 +334,16 @@ impl WordCache {
                 }
             }
         }
+        let generation = self.generation;
         toks.into_iter()
             .zip(ids)
-            .map(|(toks, ids)| (!ids.contains(&MISSING)).then_some(Prepared { toks, ids }))
+            .map(|(toks, ids)| {
+                (!ids.contains(&MISSING)).then_some(Prepared {
+                    toks,
+                    ids,
+                    generation,
+                })
+            })
             .collect()
     }
 
@@ -390,13 +406,21 @@ impl WordCache {
     }
 
     /// The tokens at `ids` (from [`Self::prepare`]).
-    fn resolve(&self, ids: &[u32]) -> Vec<&Token> {
-        ids.iter().map(|&i| &self.tokens[i as usize]).collect()
+    /// `None` if the cache dropped its tokens since.
+    fn resolve(&self, prepared: &Prepared) -> Option<Vec<&Token>> {
+        if prepared.generation != self.generation {
+            return None;
+        }
+        prepared
+            .ids
+            .iter()
+            .map(|&i| self.tokens.get(i as usize))
+            .collect()
     }
 
     /// Lays out a paragraph (no `\n`) wrapped at `wrap` points from its
     /// [`Prepared`] tokens, or `None` if it needs egui's own layout (see the
-    /// module docs).
+    /// module docs) or the cache dropped its tokens since it was prepared.
     pub fn compose(
         &self,
         ui: &egui::Ui,
@@ -410,7 +434,7 @@ impl WordCache {
         let toks = &prepared.toks;
         let ppp = ui.ctx().pixels_per_point();
         let round = |x: f32| (x * ppp).round() / ppp;
-        let laid = self.resolve(&prepared.ids);
+        let laid = self.resolve(prepared)?;
 
         // Greedy wrap, a word (its tokens up to the next space) at a time:
         // a word that does not fit starts a new row; spaces stay at the end
@@ -488,7 +512,7 @@ impl WordCache {
         let pieces: Vec<&str> = toks.iter().map(|t| &text[t.range.clone()]).collect();
         let ppp = ui.ctx().pixels_per_point();
         let round = |x: f32| (x * ppp).round() / ppp;
-        let laid = self.resolve(&line.ids);
+        let laid = self.resolve(line)?;
         let ellipsis = self.tokens.get(*self.index.get(ELLIPSIS)? as usize)?;
         let total: f32 = laid.iter().map(|t| t.width).sum();
         let mut row: Vec<Part<'_>> = Vec::with_capacity(laid.len() + 1);
@@ -850,6 +874,32 @@ mod tests {
                     .expect("composed");
                 assert_eq!(g.text(), *line);
             }
+        });
+        out.textures_delta.clear();
+    }
+
+    /// A line prepared before the cache dropped its tokens (it holds at
+    /// most `MAX_WORDS`) is refused, not composed from other tokens.
+    #[test]
+    fn a_line_prepared_before_the_cache_was_emptied_is_refused() {
+        let ctx = egui::Context::default();
+        let mut out = ctx.run_ui(egui::RawInput::default(), |ui| {
+            let format =
+                TextFormat::simple(egui::FontId::proportional(14.0), egui::Color32::PLACEHOLDER);
+            let mut cache = WordCache::default();
+            let line = "Europe is substantially less secure";
+            let prepared = cache.prepare_lines(ui, &[line], &format).pop().flatten();
+            let prepared = prepared.expect("usable");
+            assert!(cache.compose_line(ui, line, &prepared, 10_000.0).is_some());
+            cache.clear();
+            // More tokens than the old line had: its ids would all point
+            // at tokens, the wrong ones.
+            let other = "other words entirely, and then some more of them here";
+            cache.prepare_lines(ui, &[other], &format);
+            assert!(cache.len() > prepared.ids.len());
+            assert!(cache.compose_line(ui, line, &prepared, 10_000.0).is_none());
+            // Prepared again, it composes.
+            assert!(cache.layout_line(ui, line, &format, 10_000.0).is_some());
         });
         out.textures_delta.clear();
     }
