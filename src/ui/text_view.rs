@@ -577,7 +577,8 @@ impl TextView {
                 shift = d;
             }
             let mut y = layout.heights.prefix(p);
-            // The rest of the screen by estimated heights, in one job.
+            // The rest of the screen by estimated heights, in one job (a
+            // paragraph the estimate puts on screen may end up just below).
             let last = layout.heights.find(vy1 + shift);
             layout.ensure_range(ui, text, paras, p + 1..(last + 1).min(n));
             while p < n {

@@ -114,9 +114,6 @@ impl LayoutCache {
         paras: &ParagraphIndex,
         range: std::ops::Range<usize>,
     ) -> f64 {
-        let Some(m) = self.metrics.clone() else {
-            return 0.0;
-        };
         let todo: Vec<(usize, &str, usize)> = range
             .filter(|&p| self.galleys.get(p).is_some_and(Option::is_none))
             .filter_map(|p| {
@@ -128,6 +125,9 @@ impl LayoutCache {
         if todo.is_empty() {
             return 0.0;
         }
+        let Some(m) = self.metrics.clone() else {
+            return 0.0;
+        };
         let mut format = TextFormat::simple(m.font.clone(), Color32::PLACEHOLDER);
         format.line_height = Some(m.line_h);
         let texts: Vec<&str> = todo.iter().map(|&(_, s, _)| s).collect();
