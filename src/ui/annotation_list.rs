@@ -22,7 +22,8 @@ pub const ROW_HEIGHT: f32 = 24.0;
 pub const SNIPPET_CHARS: usize = 80;
 
 /// The label of a list row for a quote: white space collapsed, cut at
-/// [`SNIPPET_CHARS`] with an ellipsis, in curly quotes.
+/// [`SNIPPET_CHARS`] with an ellipsis (after the last whole word, unless
+/// that is in the first half), in curly quotes.
 pub fn row_label(quote: &str) -> String {
     let mut out = String::from("“");
     let mut n = 0;
@@ -38,6 +39,13 @@ pub fn row_label(quote: &str) -> String {
         }
         space = false;
         if n >= SNIPPET_CHARS {
+            if !out.ends_with(' ')
+                && let Some(at) = out.rfind(' ')
+                && out[..at].chars().count() > SNIPPET_CHARS / 2
+            {
+                out.truncate(at);
+            }
+            out.truncate(out.trim_end().len());
             out.push('…');
             break;
         }
@@ -530,5 +538,13 @@ mod tests {
         let l = row_label(&long);
         assert_eq!(l.chars().count(), SNIPPET_CHARS + 3);
         assert!(l.ends_with("…”"));
+        // A long sentence is cut after a whole word.
+        let quote = "Putin is invading to show he personally is strong, to amp up pressure on the West to accept the old Soviet formula";
+        let l = row_label(quote);
+        let kept = l.trim_start_matches('“').trim_end_matches("…”");
+        assert!(quote.starts_with(kept), "{l}");
+        assert!(quote[kept.len()..].starts_with(' '), "{l}");
+        assert!(kept.chars().count() <= SNIPPET_CHARS, "{l}");
+        assert!(kept.chars().count() > SNIPPET_CHARS / 2, "{l}");
     }
 }

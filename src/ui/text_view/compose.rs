@@ -230,14 +230,32 @@ fn tokens(text: &str) -> Vec<Tok> {
     let mut start = 0;
     let mut current: Option<Class> = None;
     let mut after_space = true;
+    // The last char of the current token, and how many regional indicators
+    // (flag halves) it ends with.
+    let mut last = '\0';
+    let mut flag_halves = 0;
     for (i, c) in text.char_indices() {
         let k = class(c);
         if k == Class::Glue && current.is_some() {
+            last = c;
             continue;
         }
         let k = if k == Class::Glue { Class::Other } else { k };
+        let flag_half = matches!(c as u32, 0x1f1e6..=0x1f1ff);
+        // Digits, no-break spaces and other chars are a token each:
+        // numbers and punctuation would otherwise fill the cache with
+        // combinations (digits are tabular, and the widths of a run and of
+        // its chars one by one differ by hundredths of a point). Emoji
+        // joined by U+200D and the two halves of a flag stay together.
+        let own = match k {
+            Class::NoBreak | Class::Digit => true,
+            Class::Other => last != '\u{200d}' && !(flag_half && flag_halves % 2 == 1),
+            _ => false,
+        };
+        flag_halves = if flag_half { flag_halves + 1 } else { 0 };
+        last = c;
         match current {
-            Some(prev) if prev != k || k == Class::NoBreak => {
+            Some(prev) if prev != k || own => {
                 let space = prev == Class::Space;
                 out.push(Tok {
                     range: start..i,
@@ -684,8 +702,8 @@ mod tests {
     }
 
     #[test]
-    fn tokens_cover_the_text_and_split_words_from_their_punctuation() {
-        let text = "“Curly” — em\u{a0}dash,  1987\ttwo 👩‍🔬 e\u{301}t end ";
+    fn tokens_cover_the_text_and_split_words_from_punctuation_and_digits() {
+        let text = "“Curly” — em\u{a0}dash,  1987\ttwo 👩‍🔬 e\u{301}t end 🇺🇦🇺🇦 👍, ";
         let toks = tokens(text);
         let joined: String = toks.iter().map(|t| &text[t.range.clone()]).collect();
         assert_eq!(joined, text);
@@ -704,7 +722,10 @@ mod tests {
                 "dash",
                 ",",
                 "  ",
-                "1987",
+                "1",
+                "9",
+                "8",
+                "7",
                 "\t",
                 "two",
                 " ",
@@ -713,6 +734,12 @@ mod tests {
                 "e\u{301}t",
                 " ",
                 "end",
+                " ",
+                "🇺🇦",
+                "🇺🇦",
+                " ",
+                "👍",
+                ",",
                 " "
             ]
         );
@@ -723,7 +750,18 @@ mod tests {
             .collect();
         assert_eq!(
             starts,
-            ["“", "—", "em", "1987", "two", "👩‍🔬", "e\u{301}t", "end"]
+            [
+                "“",
+                "—",
+                "em",
+                "1",
+                "two",
+                "👩‍🔬",
+                "e\u{301}t",
+                "end",
+                "🇺🇦",
+                "👍"
+            ]
         );
         assert!(toks.iter().all(|t| !t.space || !t.word_start));
     }
