@@ -175,12 +175,15 @@ enum Class {
 }
 
 fn class(c: char) -> Class {
-    // ASCII without the Unicode tables (most chars of most text).
+    // ASCII, Latin-1 letters and Cyrillic letters without the Unicode
+    // tables (most chars of most text).
     match c {
         'a'..='z' | 'A'..='Z' => Class::Letter,
         '0'..='9' => Class::Digit,
         ' ' | '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' => Class::Space,
         c if c.is_ascii() => Class::Other,
+        'À'..='Ö' | 'Ø'..='ö' | 'ø'..='ÿ' => Class::Letter,
+        '\u{400}'..='\u{481}' | '\u{48a}'..='\u{52f}' => Class::Letter,
         c => unicode_class(c),
     }
 }
@@ -695,9 +698,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_ascii_shortcut_classes_chars_as_the_unicode_tables_do() {
-        for c in (0u8..128).map(char::from) {
-            assert_eq!(class(c), unicode_class(c), "{c:?}");
+    fn the_shortcuts_class_chars_as_the_unicode_tables_do() {
+        for c in (0u32..0x600).filter_map(char::from_u32) {
+            assert_eq!(class(c), unicode_class(c), "{c:?} U+{:04X}", c as u32);
         }
     }
 
