@@ -3,7 +3,7 @@
 
 use egui::{Key, Modifiers, ViewportCommand, ViewportEvent, ViewportId};
 use egui_kittest::Harness;
-use egui_kittest::kittest::{By, Queryable};
+use egui_kittest::kittest::{By, NodeT, Queryable};
 use marginalia::io::project_file;
 use marginalia::io::sample::{find_quote, sample_project};
 use marginalia::model::{AnnotationId, Project, TagId};
@@ -786,4 +786,30 @@ fn a_list_row_follows_its_annotation_through_edits() {
         h.query_by_label(&old).is_some(),
         "undo brings the old label back"
     );
+}
+
+/// Hovering a row of the list shows its hover text: the whole quote, its
+/// tags and where it is (built only while the row is hovered).
+#[test]
+fn hovering_a_list_row_shows_the_quote_its_tags_and_offsets() {
+    let p = sample_project();
+    let a = p.annotations[0].clone();
+    let tag = p.codebook.get(&a.tags[0]).expect("a tag").name.clone();
+    let mut h = harness(p);
+    h.run();
+    let where_ = format!("Chars {}–{}", a.start, a.end);
+    assert!(
+        h.query_by_label_contains(&where_).is_none(),
+        "no hover text before the pointer is on the row"
+    );
+    h.get_by_label(&row_label(&a.quote)).hover();
+    // egui waits a moment with the pointer still before it shows a tooltip.
+    for _ in 0..60 {
+        h.step();
+    }
+    let tip = h.get_by_label_contains(&where_);
+    // A label's text is its AccessKit value.
+    let text = tip.accesskit_node().value().unwrap_or_default();
+    assert!(text.starts_with(&a.quote), "{text}");
+    assert!(text.contains(&format!("Tags: {tag}")), "{text}");
 }

@@ -364,7 +364,7 @@ impl AnnotationList {
             area = area.vertical_scroll_offset((y - h / 3.0).max(0.0));
         }
         let font = egui::TextStyle::Body.resolve(ui.style());
-        let words_for = Some((font, ui.ctx().pixels_per_point().to_bits()));
+        let words_for = Some((font.clone(), ui.ctx().pixels_per_point().to_bits()));
         if self.words_for != words_for {
             self.words.clear();
             self.words_for = words_for;
@@ -374,10 +374,7 @@ impl AnnotationList {
         let shown_len = self.shown_len();
         // An explicit line height keeps every glyph of a label on the same
         // line box, emoji too (see `compose::cut_line`).
-        let mut format = egui::TextFormat::simple(
-            egui::TextStyle::Body.resolve(ui.style()),
-            egui::Color32::PLACEHOLDER,
-        );
+        let mut format = egui::TextFormat::simple(font, egui::Color32::PLACEHOLDER);
         format.line_height = Some(ui.text_style_height(&egui::TextStyle::Body));
         area.show_rows(ui, ROW_HEIGHT, shown_len, |ui, range| {
             self.shown = range.clone();

@@ -83,13 +83,8 @@ fn cut_line(missing: &[&str], row: &egui::epaint::text::PlacedRow, ppp: f32) -> 
     if glyphs.iter().any(|g| g.line_height != line_h) {
         return None;
     }
-    // egui's pen before each glyph: the sum of the advances before it.
-    let mut pens = Vec::with_capacity(glyphs.len());
+    // egui's pen: the sum of the advances so far.
     let mut pen = 0.0f32;
-    for gl in glyphs {
-        pens.push(pen);
-        pen += gl.advance_width;
-    }
     let mut out = Vec::with_capacity(missing.len());
     let mut g = 0;
     for n in counts {
@@ -102,8 +97,8 @@ fn cut_line(missing: &[&str], row: &egui::epaint::text::PlacedRow, ppp: f32) -> 
         if v0 > v1 || !v0.is_multiple_of(4) || !v1.is_multiple_of(4) {
             return None;
         }
-        let x0 = first.pos.x;
-        let snap = (x0 * ppp).round() / ppp;
+        // egui puts glyphs (and their quads) on whole physical pixels.
+        let x0 = (first.pos.x * ppp).round() / ppp;
         let mut indices = mesh.indices.get(v0 / 4 * 6..v1 / 4 * 6)?.to_vec();
         for ix in &mut indices {
             if !(v0..v1).contains(&(*ix as usize)) {
@@ -117,13 +112,20 @@ fn cut_line(missing: &[&str], row: &egui::epaint::text::PlacedRow, ppp: f32) -> 
                 .get(v0..v1)?
                 .iter()
                 .map(|v| Vertex {
-                    pos: pos2(v.pos.x - snap, v.pos.y),
+                    pos: pos2(v.pos.x - x0, v.pos.y),
                     ..*v
                 })
                 .collect(),
             indices,
             ..Mesh::default()
         };
+        // The pen's advance over the token, as egui moves its own pen
+        // (glyph positions are whole pixels, so the last glyph's place plus
+        // its advance would be off by up to a pixel, and a row of tokens
+        // would drift by the sum).
+        let width: f32 = own.iter().map(|gl| gl.advance_width).sum();
+        let pen0 = pen - x0;
+        pen += width + glyphs.get(g + n).map_or(0.0, |sep| sep.advance_width);
         out.push(Token {
             glyphs: own
                 .iter()
@@ -136,12 +138,8 @@ fn cut_line(missing: &[&str], row: &egui::epaint::text::PlacedRow, ppp: f32) -> 
                 .collect(),
             bounds: token_mesh.calc_bounds(),
             mesh: token_mesh,
-            // The pen's advance over the token, as egui moves its own pen
-            // (glyph positions are whole pixels, so the last glyph's place
-            // plus its advance would be off by up to a pixel, and a row of
-            // tokens would drift by the sum).
-            width: own.iter().map(|gl| gl.advance_width).sum(),
-            pen0: pens.get(g).copied().unwrap_or(x0) - x0,
+            width,
+            pen0,
         });
         g += n + 1;
     }
@@ -545,52 +543,45 @@ impl WordCache {
             return None;
         }
         let toks = &line.toks;
-        let pieces: Vec<&str> = toks.iter().map(|t| &text[t.range.clone()]).collect();
         let ppp = ui.ctx().pixels_per_point();
         let laid = self.resolve(line)?;
         let ellipsis = self.tokens.get(*self.index.get(ELLIPSIS)? as usize)?;
+        // How many tokens are shown: all, or the whole words that fit with
+        // the ellipsis, without the space before it.
         let total: f32 = laid.iter().map(|t| t.width).sum();
-        let mut row: Vec<Part<'_>> = Vec::with_capacity(laid.len() + 1);
-        let mut shown = String::new();
-        let mut x = 0.0f32;
-        if total <= max_width {
-            for ((tok, t), piece) in laid.iter().zip(toks).zip(&pieces) {
-                row.push(Part {
-                    tok,
-                    x,
-                    space: t.space,
-                });
-                x += tok.width;
-                shown.push_str(piece);
-            }
-        } else {
+        let cut = total > max_width;
+        let mut kept = laid.len();
+        if cut {
             let room = max_width - ellipsis.width;
-            for (k, ((tok, t), piece)) in laid.iter().zip(toks).zip(&pieces).enumerate() {
-                if t.word_start {
-                    let (_, word_w) = word_at(toks, &laid, k);
-                    if x + word_w > room {
-                        break;
-                    }
+            let mut x = 0.0f32;
+            kept = 0;
+            for (k, tok) in laid.iter().enumerate() {
+                if toks[k].word_start && x + word_at(toks, &laid, k).1 > room {
+                    break;
                 }
-                row.push(Part {
-                    tok,
-                    x,
-                    space: t.space,
-                });
                 x += tok.width;
-                shown.push_str(piece);
+                kept = k + 1;
             }
-            // No space before the ellipsis.
-            while row.last().is_some_and(|p| p.space) {
-                if let Some(p) = row.pop() {
-                    x -= p.tok.width;
-                    let n = shown.trim_end_matches(|c: char| breaks(c)).len();
-                    shown.truncate(n);
-                }
+            while kept > 0 && toks[kept - 1].space {
+                kept -= 1;
             }
+        }
+        let mut row: Vec<Part<'_>> = Vec::with_capacity(kept + 1);
+        let mut x = 0.0f32;
+        for (tok, t) in laid[..kept].iter().zip(toks) {
+            row.push(Part {
+                tok,
+                x,
+                space: t.space,
+            });
+            x += tok.width;
+        }
+        let end = kept.checked_sub(1).map_or(0, |k| toks[k].range.end);
+        let mut shown = text[..end].to_owned();
+        if cut {
             row.push(Part {
                 tok: ellipsis,
-                x: x.max(0.0),
+                x,
                 space: false,
             });
             shown.push_str(ELLIPSIS);
@@ -724,6 +715,14 @@ fn build(
 mod tests {
     use super::*;
 
+    /// Runs `f` in one frame of a headless egui context (fonts, no GPU).
+    fn with_ui(f: impl FnMut(&mut egui::Ui)) {
+        let ctx = egui::Context::default();
+        let mut out = ctx.run_ui(egui::RawInput::default(), f);
+        // No GPU here to take the font atlas changes.
+        out.textures_delta.clear();
+    }
+
     #[test]
     fn the_shortcuts_class_chars_as_the_unicode_tables_do() {
         for c in (0u32..0x600).filter_map(char::from_u32) {
@@ -801,9 +800,8 @@ mod tests {
     #[test]
     fn composed_paragraphs_hold_every_char_in_order_and_wrap_like_egui() {
         let seed = include_str!("../../../assets/articles/tufts-now-russia-ukraine-interview.txt");
-        let ctx = egui::Context::default();
         let mut checked = 0;
-        let mut out = ctx.run_ui(egui::RawInput::default(), |ui| {
+        with_ui(|ui| {
             let mut cache = WordCache::default();
             let mut format =
                 TextFormat::simple(egui::FontId::proportional(15.0), egui::Color32::PLACEHOLDER);
@@ -867,8 +865,6 @@ mod tests {
                 checked += 1;
             }
         });
-        // No GPU here to take the font atlas changes.
-        out.textures_delta.clear();
         assert!(checked > 10, "the seed has paragraphs");
     }
 
@@ -878,8 +874,7 @@ mod tests {
     /// pixel, and quads within the pixel or two of their sub-pixel raster.
     #[test]
     fn words_cut_from_a_shared_line_match_words_laid_out_alone() {
-        let ctx = egui::Context::default();
-        let mut out = ctx.run_ui(egui::RawInput::default(), |ui| {
+        with_ui(|ui| {
             let mut format =
                 TextFormat::simple(egui::FontId::proportional(15.0), egui::Color32::PLACEHOLDER);
             format.line_height = Some(22.0);
@@ -922,7 +917,6 @@ mod tests {
                 }
             }
         });
-        out.textures_delta.clear();
     }
 
     /// Without an explicit line height an emoji makes its row taller than
@@ -930,8 +924,7 @@ mod tests {
     /// composes.
     #[test]
     fn a_batch_with_glyphs_of_several_heights_still_composes() {
-        let ctx = egui::Context::default();
-        let mut out = ctx.run_ui(egui::RawInput::default(), |ui| {
+        with_ui(|ui| {
             let format =
                 TextFormat::simple(egui::FontId::proportional(14.0), egui::Color32::PLACEHOLDER);
             let mut cache = WordCache::default();
@@ -945,15 +938,13 @@ mod tests {
                 assert_eq!(g.text(), *line);
             }
         });
-        out.textures_delta.clear();
     }
 
     /// A line prepared before the cache dropped its tokens (it holds at
     /// most `MAX_WORDS`) is refused, not composed from other tokens.
     #[test]
     fn a_line_prepared_before_the_cache_was_emptied_is_refused() {
-        let ctx = egui::Context::default();
-        let mut out = ctx.run_ui(egui::RawInput::default(), |ui| {
+        with_ui(|ui| {
             let format =
                 TextFormat::simple(egui::FontId::proportional(14.0), egui::Color32::PLACEHOLDER);
             let mut cache = WordCache::default();
@@ -971,7 +962,6 @@ mod tests {
             // Prepared again, it composes.
             assert!(cache.layout_line(ui, line, &format, 10_000.0).is_some());
         });
-        out.textures_delta.clear();
     }
 
     /// Every paragraph of the seed on one long row (up to 3,000 px): glyphs
@@ -983,8 +973,7 @@ mod tests {
     #[test]
     fn glyphs_stay_where_egui_puts_them_along_a_row() {
         let seed = include_str!("../../../assets/articles/tufts-now-russia-ukraine-interview.txt");
-        let ctx = egui::Context::default();
-        let mut out = ctx.run_ui(egui::RawInput::default(), |ui| {
+        with_ui(|ui| {
             let mut format =
                 TextFormat::simple(egui::FontId::proportional(16.0), egui::Color32::PLACEHOLDER);
             format.line_height = Some(24.0);
@@ -1018,13 +1007,11 @@ mod tests {
                 total / n as f32
             );
         });
-        out.textures_delta.clear();
     }
 
     #[test]
     fn a_list_line_is_cut_after_a_whole_word_with_an_ellipsis() {
-        let ctx = egui::Context::default();
-        let mut out = ctx.run_ui(egui::RawInput::default(), |ui| {
+        with_ui(|ui| {
             let mut cache = WordCache::default();
             let format =
                 TextFormat::simple(egui::FontId::proportional(14.0), egui::Color32::PLACEHOLDER);
@@ -1053,6 +1040,5 @@ mod tests {
             assert!(cut.rows[0].size.x <= full_w * 0.5 + 0.5);
             assert_eq!(cut.rows[0].glyphs.len(), shown.chars().count());
         });
-        out.textures_delta.clear();
     }
 }
