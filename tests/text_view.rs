@@ -602,3 +602,97 @@ fn switching_documents_restores_each_reading_position() {
         "{before:?} vs {after:?}"
     );
 }
+
+/// One frame of `view` on `project`'s first document in a plain context
+/// (no harness: the test reaches egui's fonts between frames), with `also`
+/// run after the view. Returns whether glyphs were added to egui's atlas.
+fn plain_frame(
+    ctx: &egui::Context,
+    view: &mut TextView,
+    project: &Project,
+    mut also: impl FnMut(&mut egui::Ui),
+) -> bool {
+    let raw = egui::RawInput {
+        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(1000.0, 760.0))),
+        ..Default::default()
+    };
+    let doc = project.documents[0].id.clone();
+    let mut out = ctx.run_ui(raw, |ui| {
+        let input = TextViewInput {
+            project,
+            doc: &doc,
+            revision: 0,
+            selected: None,
+        };
+        view.show(ui, &input);
+        also(ui);
+    });
+    let rasterized = !out.textures_delta.set.is_empty();
+    out.textures_delta.clear();
+    rasterized
+}
+
+#[test]
+fn when_egui_empties_its_glyph_atlas_the_text_is_laid_out_again() {
+    let project = sample_project();
+    let ctx = egui::Context::default();
+    let mut view = TextView::new();
+    plain_frame(&ctx, &mut view, &project, |_| {});
+    plain_frame(&ctx, &mut view, &project, |_| {});
+    let before = view.debug_stats().clone();
+    assert!(!before.painted_paragraphs.is_empty());
+    assert_eq!(before.atlas_resets, 0);
+    // Nothing new to lay out: a steady frame composes nothing.
+    plain_frame(&ctx, &mut view, &project, |_| {});
+    assert_eq!(view.debug_stats().layouts, before.layouts);
+
+    // Fill egui's atlas past its limit with big glyphs: the next pass
+    // empties it, and every glyph place the view holds is stale.
+    plain_frame(&ctx, &mut view, &project, |ui| {
+        marginalia::ui::text_view::atlas::overfill_atlas(ui)
+    });
+    plain_frame(&ctx, &mut view, &project, |_| {});
+    let after = view.debug_stats();
+    assert_eq!(after.atlas_resets, 1);
+    // Every painted paragraph was composed again, from words egui laid
+    // out again.
+    assert!(
+        after.galleys_cached > 0 && after.layouts - before.layouts >= after.galleys_cached as u64,
+        "{} laid out, then {}, {} held",
+        before.layouts,
+        after.layouts,
+        after.galleys_cached
+    );
+    assert!(after.word_lookups.1 > before.word_lookups.1);
+    // And only once.
+    let layouts = after.layouts;
+    plain_frame(&ctx, &mut view, &project, |_| {});
+    assert_eq!(view.debug_stats().layouts, layouts);
+    assert_eq!(view.debug_stats().atlas_resets, 1);
+}
+
+#[test]
+fn the_documents_characters_are_rasterized_before_a_jump_needs_them() {
+    // Without speaker turns: their names in the margin are a smaller font,
+    // laid out by egui, not from the article's words.
+    let mut project = sample_project();
+    project.turns.clear();
+    let text = project.documents[0].text.clone();
+    let ctx = egui::Context::default();
+    let mut view = TextView::new();
+    plain_frame(&ctx, &mut view, &project, |_| {});
+    plain_frame(&ctx, &mut view, &project, |_| {});
+    // A jump to the end: paragraphs and words never laid out before, yet
+    // egui's font atlas gets no new glyph.
+    let n = text.chars().count();
+    view.scroll_to(n - 5..n);
+    let misses = view.debug_stats().word_lookups.1;
+    let rasterized = plain_frame(&ctx, &mut view, &project, |_| {});
+    assert!(
+        view.debug_stats().word_lookups.1 > misses,
+        "the jump should lay out new words: {misses} then {:?}, painted {:?}",
+        view.debug_stats().word_lookups,
+        view.debug_stats().painted_paragraphs
+    );
+    assert!(!rasterized, "glyphs were rasterized during the jump");
+}

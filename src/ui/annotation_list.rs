@@ -10,6 +10,7 @@
 //! smoothly and an edit does not reformat them all.
 
 use super::actions::{Action, ViewCtx, color32};
+use super::text_view::atlas;
 use super::text_view::compose::{Prepared, WordCache};
 use crate::model::{Annotation, AnnotationId, DocId, Project, TagId};
 use std::collections::HashMap;
@@ -65,6 +66,8 @@ struct Row {
     has_note: bool,
     /// The label laid out, and the width it was cut to.
     galley: Option<(f32, Arc<egui::Galley>)>,
+    /// The last frame (of the list's count) the row was drawn in.
+    used: u64,
 }
 
 /// The hover text of an annotation's row (made only while hovered).
@@ -107,6 +110,7 @@ impl Row {
             speaker: speaker_name(p, a),
             has_note: !a.note.trim().is_empty(),
             galley: None,
+            used: 0,
         }
     }
 }
@@ -160,7 +164,16 @@ pub struct AnnotationList {
     /// for: a jump brings a page of new rows, mostly made of known words.
     words: WordCache,
     words_for: Option<(egui::FontId, u32)>,
+    /// Frames drawn, for the rows' `used` stamps.
+    frame: u64,
 }
+
+/// Formatted rows kept at most (a row's label galley is some 15 KB); past
+/// it the rows drawn longest ago go, down to [`KEEP_ROWS`].
+pub const MAX_ROWS: usize = 2_000;
+
+/// Formatted rows left after trimming, the ones drawn last.
+pub const KEEP_ROWS: usize = 1_000;
 
 impl AnnotationList {
     /// Scrolls the list to this annotation on the next frame.
@@ -376,6 +389,18 @@ impl AnnotationList {
         // line box, emoji too (see `compose::cut_line`).
         let mut format = egui::TextFormat::simple(font, egui::Color32::PLACEHOLDER);
         format.line_height = Some(ui.text_style_height(&egui::TextStyle::Body));
+        // Labels composed before egui emptied its glyph atlas point into
+        // the old one; the document's characters are rasterized ahead.
+        if words.sync_atlas(ui.ctx()) {
+            self.formatted
+                .values_mut()
+                .for_each(|row| row.galley = None);
+        }
+        if let Some(doc) = view.doc.and_then(|d| p.document(d)) {
+            words.warm(ui, &atlas::doc_chars(ui.ctx(), doc), &format);
+        }
+        self.frame += 1;
+        let frame = self.frame;
         area.show_rows(ui, ROW_HEIGHT, shown_len, |ui, range| {
             self.shown = range.clone();
             let shown: Vec<&Annotation> = range
@@ -390,6 +415,7 @@ impl AnnotationList {
                     .formatted
                     .entry(a.id.clone())
                     .or_insert_with(|| Row::of(p, a));
+                row.used = frame;
                 if row.galley.is_none() {
                     new_labels.push((k, row.label.clone()));
                 }
@@ -419,6 +445,21 @@ impl AnnotationList {
             }
         });
         self.words = words;
+        self.trim_rows();
+    }
+
+    /// Drops the rows drawn longest ago once more than [`MAX_ROWS`] are
+    /// kept, so scrolling through 50,000 annotations does not keep 50,000
+    /// laid-out labels. O(rows kept), once every `MAX_ROWS - KEEP_ROWS` new
+    /// rows.
+    fn trim_rows(&mut self) {
+        if self.formatted.len() <= MAX_ROWS {
+            return;
+        }
+        let mut stamps: Vec<u64> = self.formatted.values().map(|r| r.used).collect();
+        let cut = stamps.len() - KEEP_ROWS;
+        let (_, &mut oldest_kept, _) = stamps.select_nth_unstable(cut);
+        self.formatted.retain(|_, r| r.used >= oldest_kept);
     }
 }
 
@@ -543,5 +584,104 @@ mod tests {
         assert!(quote[kept.len()..].starts_with(' '), "{l}");
         assert!(kept.chars().count() <= SNIPPET_CHARS, "{l}");
         assert!(kept.chars().count() > SNIPPET_CHARS / 2, "{l}");
+    }
+
+    /// Draws `list` for the sample project's first document in one frame
+    /// of `ctx`, running `also` after it.
+    fn frame(
+        ctx: &egui::Context,
+        list: &mut AnnotationList,
+        p: &Project,
+        mut also: impl FnMut(&mut egui::Ui),
+    ) {
+        let mut counts = super::super::actions::Counts::default();
+        counts.refresh(p, 0);
+        let raw = egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(
+                egui::Pos2::ZERO,
+                egui::vec2(500.0, 700.0),
+            )),
+            ..Default::default()
+        };
+        let mut out = ctx.run_ui(raw, |ui| {
+            let view = ViewCtx {
+                project: p,
+                revision: 0,
+                doc: p.documents.first().map(|d| &d.id),
+                selected: None,
+                text_selection: None,
+                counts: &counts,
+            };
+            list.ui(ui, &view, &mut Vec::new());
+            also(ui);
+        });
+        out.textures_delta.clear();
+    }
+
+    /// The label galleys of the rows drawn last frame, by annotation.
+    fn drawn_galleys(list: &AnnotationList) -> Vec<(AnnotationId, Arc<egui::Galley>)> {
+        list.formatted
+            .values()
+            .filter(|r| r.used == list.frame)
+            .filter_map(|r| Some((r.id.clone(), r.galley.as_ref()?.1.clone())))
+            .collect()
+    }
+
+    #[test]
+    fn labels_are_laid_out_again_when_egui_empties_its_glyph_atlas() {
+        let p = crate::io::sample::sample_project();
+        let ctx = egui::Context::default();
+        let mut list = AnnotationList::default();
+        frame(&ctx, &mut list, &p, |_| {});
+        frame(&ctx, &mut list, &p, |_| {});
+        let before = drawn_galleys(&list);
+        assert!(before.len() > 5, "{}", before.len());
+        // A steady frame keeps every label.
+        frame(&ctx, &mut list, &p, |_| {});
+        let same = drawn_galleys(&list);
+        assert_eq!(same.len(), before.len());
+        assert!(
+            same.iter()
+                .zip(&before)
+                .all(|(a, b)| Arc::ptr_eq(&a.1, &b.1))
+        );
+        // Fill the atlas past egui's limit; the next pass empties it.
+        frame(&ctx, &mut list, &p, |ui| atlas::overfill_atlas(ui));
+        frame(&ctx, &mut list, &p, |_| {});
+        let after = drawn_galleys(&list);
+        assert_eq!(after.len(), before.len());
+        for (id, g) in &after {
+            let old = before.iter().find(|(i, _)| i == id).map(|(_, g)| g);
+            assert!(old.is_some_and(|old| !Arc::ptr_eq(old, g)), "{id}");
+        }
+    }
+
+    #[test]
+    fn only_the_rows_drawn_last_are_kept() {
+        let p = crate::io::sample::sample_project();
+        let a = &p.annotations[0];
+        let mut list = AnnotationList::default();
+        for k in 0..MAX_ROWS + 1 {
+            let mut row = Row::of(&p, a);
+            row.id = AnnotationId::new(format!("a{k}"));
+            // Drawn in reverse order: row 0 last.
+            row.used = (MAX_ROWS + 1 - k) as u64;
+            list.formatted.insert(row.id.clone(), row);
+        }
+        list.trim_rows();
+        assert_eq!(list.formatted.len(), KEEP_ROWS);
+        assert!(list.formatted.contains_key(&AnnotationId::new("a0")));
+        assert!(
+            list.formatted
+                .contains_key(&AnnotationId::new(format!("a{}", KEEP_ROWS - 1)))
+        );
+        assert!(
+            !list
+                .formatted
+                .contains_key(&AnnotationId::new(format!("a{KEEP_ROWS}")))
+        );
+        // Under the limit nothing goes.
+        list.trim_rows();
+        assert_eq!(list.formatted.len(), KEEP_ROWS);
     }
 }

@@ -19,6 +19,7 @@
 //! [`TextView::selection`] reports is snapped to grapheme clusters and
 //! trimmed of white space. All offsets here are chars, never bytes.
 
+pub mod atlas;
 mod blocks;
 pub(crate) mod compose;
 mod geometry;
@@ -87,6 +88,9 @@ pub struct TextViewStats {
     /// Words and spaces looked up in that cache, and how many egui had to
     /// lay out (not there yet).
     pub word_lookups: (u64, u64),
+    /// Times the laid-out words and paragraphs were dropped because egui
+    /// emptied its glyph atlas (they pointed into the old one).
+    pub atlas_resets: u64,
     /// Times the annotation index was rebuilt since the view was created.
     pub index_rebuilds: u64,
     /// How many times the annotation index was patched for announced
@@ -115,6 +119,7 @@ impl Default for TextViewStats {
             whole_layouts: 0,
             cached_words: 0,
             word_lookups: (0, 0),
+            atlas_resets: 0,
             index_rebuilds: 0,
             index_patches: 0,
             scroll_offset: 0.0,
@@ -376,6 +381,15 @@ impl TextView {
         };
         if self.layout.key.as_ref() != Some(&key) {
             self.layout.reset(key, metrics.clone(), &self.paras);
+        }
+        // Glyph atlas: drop layouts that point into an emptied one, and
+        // rasterize the document's characters ahead (once per font).
+        if self.layout.words.sync_atlas(ui.ctx()) {
+            self.layout.drop_galleys();
+        }
+        if let Some(format) = self.layout.format() {
+            let chars = atlas::doc_chars(ui.ctx(), doc);
+            self.layout.words.warm(ui, &chars, &format);
         }
 
         // A jump: lay out the target and its surroundings, then place it.
@@ -650,6 +664,7 @@ impl TextView {
         self.stats.whole_layouts = self.layout.whole_layouts;
         self.stats.cached_words = self.layout.words.len();
         self.stats.word_lookups = (self.layout.words.lookups, self.layout.words.misses);
+        self.stats.atlas_resets = self.layout.words.atlas_resets;
         self.stats.content_height = total as f32;
         self.stats.viewport = view_rect;
     }

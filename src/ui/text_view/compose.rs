@@ -27,6 +27,7 @@
 //! rows or glyphs that do not match its chars, a word wider than the column)
 //! returns `None`, and the caller lays it out with egui as a whole.
 
+use super::atlas::{WARM_MAX_FILL, atlas_epoch};
 use egui::epaint::{Galley, Mesh, Vertex};
 use egui::text::{LayoutJob, TextFormat};
 use egui::{Pos2, Rect, pos2, vec2};
@@ -34,6 +35,10 @@ use std::sync::Arc;
 
 /// What a line cut short ends with.
 const ELLIPSIS: &str = "…";
+
+/// Letter sequences egui's fonts draw as one glyph (shaping's standard
+/// ligatures), rasterized ahead with the chars (see [`WordCache::warm`]).
+const LIGATURES: [&str; 5] = ["ff", "fi", "fl", "ffi", "ffl"];
 
 /// Tokens kept before the cache is emptied (a few tens of MB at most).
 pub const MAX_WORDS: usize = 30_000;
@@ -161,6 +166,12 @@ pub struct WordCache {
     pub lookups: u64,
     /// See `lookups`.
     pub misses: u64,
+    /// The [`atlas_epoch`] the tokens were laid out in.
+    epoch: Option<u64>,
+    /// The characters rasterized ahead for this font (see [`Self::warm`]).
+    warmed: Option<Arc<[char]>>,
+    /// Times the tokens were dropped because egui emptied its atlas.
+    pub atlas_resets: u64,
 }
 
 /// Whether a char is a space a line may break after. No-break spaces
@@ -302,6 +313,68 @@ impl WordCache {
     pub fn clear(&mut self) {
         self.drop_tokens();
         self.template = None;
+        self.warmed = None;
+    }
+
+    /// Drops every token if egui emptied its glyph atlas since they were
+    /// laid out (see [`atlas_epoch`]); returns whether it did, so the caller
+    /// drops what it composed from them too. Call once a frame, before
+    /// using the cache.
+    pub fn sync_atlas(&mut self, ctx: &egui::Context) -> bool {
+        let epoch = atlas_epoch(ctx);
+        let stale = self.epoch.is_some_and(|e| e != epoch);
+        if stale {
+            self.clear();
+            self.atlas_resets += 1;
+        }
+        self.epoch = Some(epoch);
+        stale
+    }
+
+    /// Rasterizes `chars` in `format`'s font at each of egui's four
+    /// sub-pixel offsets, most frequent first, until egui's atlas is
+    /// [`WARM_MAX_FILL`] full; once per font and set of chars. The words
+    /// laid out later then only need shaping (see [`super::atlas`]).
+    pub fn warm(&mut self, ui: &egui::Ui, chars: &Arc<[char]>, format: &TextFormat) {
+        if self.warmed.as_ref().is_some_and(|w| Arc::ptr_eq(w, chars)) {
+            return;
+        }
+        self.warmed = Some(chars.clone());
+        let ppp = ui.ctx().pixels_per_point();
+        let mut format = format.clone();
+        format.line_height = None;
+        // The chars a font has and that stand alone (not combining marks,
+        // joiners or modifiers, which only come after another char), then
+        // the Latin ligatures (one glyph for several chars) of those present.
+        let font = format.font_id.clone();
+        let mut pieces: Vec<String> = ui.fonts_mut(|f| {
+            chars
+                .iter()
+                .filter(|&&c| class(c) != Class::Glue && f.has_glyph(&font, c))
+                .map(char::to_string)
+                .collect()
+        });
+        pieces.extend(
+            LIGATURES
+                .iter()
+                .filter(|l| l.chars().all(|c| chars.contains(&c)))
+                .map(|l| (*l).to_owned()),
+        );
+        for chunk in pieces.chunks(32) {
+            if ui.ctx().fonts(|f| f.font_atlas_fill_ratio()) > WARM_MAX_FILL {
+                break;
+            }
+            // Each piece alone on a row (egui's pen starts each row at
+            // zero), pushed right by a quarter pixel per offset.
+            let mut job = LayoutJob::default();
+            for bin in 0..4u8 {
+                for piece in chunk {
+                    job.append(piece, f32::from(bin) * 0.25 / ppp, format.clone());
+                    job.append("\n", 0.0, format.clone());
+                }
+            }
+            ui.fonts_mut(|f| f.layout_job(job));
+        }
     }
 
     fn drop_tokens(&mut self) {

@@ -125,11 +125,9 @@ impl LayoutCache {
         if todo.is_empty() {
             return 0.0;
         }
-        let Some(m) = self.metrics.clone() else {
+        let (Some(m), Some(format)) = (self.metrics.clone(), self.format()) else {
             return 0.0;
         };
-        let mut format = TextFormat::simple(m.font.clone(), Color32::PLACEHOLDER);
-        format.line_height = Some(m.line_h);
         let texts: Vec<&str> = todo.iter().map(|&(_, s, _)| s).collect();
         let prepared = self.words.prepare(ui, &texts, &format);
         let mut change = 0.0;
@@ -154,6 +152,21 @@ impl LayoutCache {
             change += f64::from(self.heights.set(p, h));
         }
         change
+    }
+
+    /// The text format paragraphs are laid out in (`None` before a key).
+    pub fn format(&self) -> Option<TextFormat> {
+        let m = self.metrics.as_ref()?;
+        let mut format = TextFormat::simple(m.font.clone(), Color32::PLACEHOLDER);
+        format.line_height = Some(m.line_h);
+        Some(format)
+    }
+
+    /// Drops every galley, keeping the heights (egui emptied its atlas: the
+    /// same text lays out the same, only its glyphs moved).
+    pub fn drop_galleys(&mut self) {
+        self.galleys.iter_mut().for_each(|g| *g = None);
+        self.cached.clear();
     }
 
     /// The laid-out paragraph `p`, if cached.
