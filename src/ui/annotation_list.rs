@@ -68,6 +68,10 @@ struct Row {
     galley: Option<(f32, Arc<egui::Galley>)>,
     /// The last frame (of the list's count) the row was drawn in.
     used: u64,
+    /// The speaker's name laid out (from [`AnnotationList::names`]).
+    speaker_galley: Option<Arc<egui::Galley>>,
+    /// The note mark laid out, when the annotation has a note.
+    note_galley: Option<Arc<egui::Galley>>,
 }
 
 /// The hover text of an annotation's row (made only while hovered).
@@ -111,6 +115,8 @@ impl Row {
             has_note: !a.note.trim().is_empty(),
             galley: None,
             used: 0,
+            speaker_galley: None,
+            note_galley: None,
         }
     }
 }
@@ -163,17 +169,24 @@ pub struct AnnotationList {
     /// Laid-out words of the row labels, and the font and scale they are
     /// for: a jump brings a page of new rows, mostly made of known words.
     words: WordCache,
-    words_for: Option<(egui::FontId, u32)>,
+    /// The body and small fonts and the scale the laid-out labels and
+    /// names are for.
+    words_for: Option<(egui::FontId, egui::FontId, u32)>,
     /// Frames drawn, for the rows' `used` stamps.
     frame: u64,
+    /// Speaker names and the note mark laid out, kept while the fonts are
+    /// the same: egui keeps a galley only while it is drawn every frame, so
+    /// a page of new rows would shape names again.
+    names: HashMap<String, Arc<egui::Galley>>,
+    note_mark: Option<Arc<egui::Galley>>,
 }
 
 /// Formatted rows kept at most (a row's label galley is some 15 KB); past
 /// it the rows drawn longest ago go, down to [`KEEP_ROWS`].
-pub const MAX_ROWS: usize = 2_000;
+pub const MAX_ROWS: usize = 600;
 
 /// Formatted rows left after trimming, the ones drawn last.
-pub const KEEP_ROWS: usize = 1_000;
+pub const KEEP_ROWS: usize = 300;
 
 impl AnnotationList {
     /// Scrolls the list to this annotation on the next frame.
@@ -377,9 +390,15 @@ impl AnnotationList {
             area = area.vertical_scroll_offset((y - h / 3.0).max(0.0));
         }
         let font = egui::TextStyle::Body.resolve(ui.style());
-        let words_for = Some((font.clone(), ui.ctx().pixels_per_point().to_bits()));
+        let small = egui::TextStyle::Small.resolve(ui.style());
+        let words_for = Some((
+            font.clone(),
+            small.clone(),
+            ui.ctx().pixels_per_point().to_bits(),
+        ));
         if self.words_for != words_for {
             self.words.clear();
+            self.drop_layouts();
             self.words_for = words_for;
         }
         // Taken out for the rows closure (which borrows the rest of `self`).
@@ -392,10 +411,15 @@ impl AnnotationList {
         // Labels composed before egui emptied its glyph atlas point into
         // the old one; the document's characters are rasterized ahead.
         if words.sync_atlas(ui.ctx()) {
-            self.formatted
-                .values_mut()
-                .for_each(|row| row.galley = None);
+            self.drop_layouts();
         }
+        let body = format.font_id.clone();
+        let note_mark = self
+            .note_mark
+            .get_or_insert_with(|| {
+                ui.fonts_mut(|f| f.layout_no_wrap("¶".into(), body, egui::Color32::PLACEHOLDER))
+            })
+            .clone();
         if let Some(doc) = view.doc.and_then(|d| p.document(d)) {
             words.warm(ui, &atlas::doc_chars(ui.ctx(), doc), &format);
         }
@@ -416,6 +440,21 @@ impl AnnotationList {
                     .entry(a.id.clone())
                     .or_insert_with(|| Row::of(p, a));
                 row.used = frame;
+                if row.has_note && row.note_galley.is_none() {
+                    row.note_galley = Some(note_mark.clone());
+                }
+                if row.speaker_galley.is_none() && !row.speaker.is_empty() {
+                    let name = self.names.entry(row.speaker.clone()).or_insert_with(|| {
+                        ui.fonts_mut(|f| {
+                            f.layout_no_wrap(
+                                row.speaker.clone(),
+                                small.clone(),
+                                egui::Color32::PLACEHOLDER,
+                            )
+                        })
+                    });
+                    row.speaker_galley = Some(name.clone());
+                }
                 if row.galley.is_none() {
                     new_labels.push((k, row.label.clone()));
                 }
@@ -446,6 +485,18 @@ impl AnnotationList {
         });
         self.words = words;
         self.trim_rows();
+    }
+
+    /// Drops every laid-out label and name (the fonts changed, or egui
+    /// emptied its glyph atlas).
+    fn drop_layouts(&mut self) {
+        for row in self.formatted.values_mut() {
+            row.galley = None;
+            row.speaker_galley = None;
+            row.note_galley = None;
+        }
+        self.names.clear();
+        self.note_mark = None;
     }
 
     /// Drops the rows drawn longest ago once more than [`MAX_ROWS`] are
@@ -502,11 +553,9 @@ fn row_ui(
         };
         let weak = visuals.weak_text_color();
         let font = egui::TextStyle::Body.resolve(ui.style());
-        let small = egui::TextStyle::Small.resolve(ui.style());
         // Right side: note marker and speaker.
         let mut right = rect.right() - 4.0;
-        if row.has_note {
-            let g = painter.layout_no_wrap("¶".into(), font.clone(), weak);
+        if let Some(g) = row.note_galley.clone() {
             right -= g.size().x;
             painter.galley(
                 egui::pos2(right, rect.center().y - g.size().y / 2.0),
@@ -515,8 +564,7 @@ fn row_ui(
             );
             right -= 6.0;
         }
-        if !row.speaker.is_empty() {
-            let g = painter.layout_no_wrap(row.speaker.clone(), small, weak);
+        if let Some(g) = row.speaker_galley.clone() {
             let w = g.size().x.min(90.0);
             right -= w;
             painter
@@ -618,24 +666,83 @@ mod tests {
         out.textures_delta.clear();
     }
 
-    /// The label galleys of the rows drawn last frame, by annotation.
+    /// The label and speaker-name galleys of the rows drawn last frame,
+    /// by annotation.
     fn drawn_galleys(list: &AnnotationList) -> Vec<(AnnotationId, Arc<egui::Galley>)> {
-        list.formatted
+        let mut out: Vec<(AnnotationId, Arc<egui::Galley>)> = list
+            .formatted
             .values()
             .filter(|r| r.used == list.frame)
-            .filter_map(|r| Some((r.id.clone(), r.galley.as_ref()?.1.clone())))
-            .collect()
+            .flat_map(|r| {
+                let label = r.galley.as_ref().map(|g| g.1.clone());
+                [label, r.speaker_galley.clone()]
+                    .into_iter()
+                    .flatten()
+                    .map(|g| (r.id.clone(), g))
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.size().x.total_cmp(&b.1.size().x)));
+        out
     }
 
-    #[test]
-    fn labels_are_laid_out_again_when_egui_empties_its_glyph_atlas() {
+    /// Whether every galley of `after` is a new one (none kept from
+    /// `before`), for the same rows.
+    fn all_new(
+        before: &[(AnnotationId, Arc<egui::Galley>)],
+        after: &[(AnnotationId, Arc<egui::Galley>)],
+    ) -> bool {
+        before.len() == after.len()
+            && after
+                .iter()
+                .all(|(_, g)| !before.iter().any(|(_, old)| Arc::ptr_eq(old, g)))
+    }
+
+    /// The sample's list after two frames, and its galleys then (labels
+    /// and speaker names both).
+    #[allow(clippy::type_complexity)]
+    fn sample_list() -> (
+        Project,
+        egui::Context,
+        AnnotationList,
+        Vec<(AnnotationId, Arc<egui::Galley>)>,
+    ) {
         let p = crate::io::sample::sample_project();
         let ctx = egui::Context::default();
         let mut list = AnnotationList::default();
         frame(&ctx, &mut list, &p, |_| {});
         frame(&ctx, &mut list, &p, |_| {});
         let before = drawn_galleys(&list);
-        assert!(before.len() > 5, "{}", before.len());
+        assert!(before.iter().any(|(_, g)| g.text().starts_with('“')));
+        assert!(
+            before.iter().any(|(_, g)| !g.text().starts_with('“')),
+            "speaker names"
+        );
+        (p, ctx, list, before)
+    }
+
+    #[test]
+    fn labels_and_names_are_laid_out_again_in_new_text_sizes() {
+        let (p, ctx, mut list, before) = sample_list();
+        let size = |g: &egui::Galley| g.job.sections.first().map(|s| s.format.font_id.size);
+        ctx.global_style_mut(|s| {
+            for style in [egui::TextStyle::Body, egui::TextStyle::Small] {
+                if let Some(f) = s.text_styles.get_mut(&style) {
+                    f.size += 3.0;
+                }
+            }
+        });
+        frame(&ctx, &mut list, &p, |_| {});
+        frame(&ctx, &mut list, &p, |_| {});
+        let after = drawn_galleys(&list);
+        assert!(all_new(&before, &after));
+        for ((_, old), (_, new)) in before.iter().zip(&after) {
+            assert_eq!(size(new), size(old).map(|s| s + 3.0), "{}", new.text());
+        }
+    }
+
+    #[test]
+    fn labels_are_laid_out_again_when_egui_empties_its_glyph_atlas() {
+        let (p, ctx, mut list, before) = sample_list();
         // A steady frame keeps every label.
         frame(&ctx, &mut list, &p, |_| {});
         let same = drawn_galleys(&list);
@@ -649,11 +756,7 @@ mod tests {
         frame(&ctx, &mut list, &p, |ui| atlas::overfill_atlas(ui));
         frame(&ctx, &mut list, &p, |_| {});
         let after = drawn_galleys(&list);
-        assert_eq!(after.len(), before.len());
-        for (id, g) in &after {
-            let old = before.iter().find(|(i, _)| i == id).map(|(_, g)| g);
-            assert!(old.is_some_and(|old| !Arc::ptr_eq(old, g)), "{id}");
-        }
+        assert!(all_new(&before, &after));
     }
 
     #[test]
