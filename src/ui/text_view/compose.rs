@@ -28,6 +28,7 @@
 //! returns `None`, and the caller lays it out with egui as a whole.
 
 use super::atlas::{WARM_MAX_FILL, atlas_epoch};
+use egui::epaint::text::Glyph;
 use egui::epaint::{Galley, Mesh, Vertex};
 use egui::text::{LayoutJob, TextFormat};
 use egui::{Pos2, Rect, pos2, vec2};
@@ -52,20 +53,43 @@ pub struct Prepared {
     generation: u64,
 }
 
-/// One laid-out token, starting at x = 0 on a row.
-struct Token {
+/// One token as cut out of egui's line, starting at x = 0 on a row.
+struct Laid {
     /// One glyph per char; `first_vertex` indexes `mesh`.
-    glyphs: Vec<egui::epaint::text::Glyph>,
+    glyphs: Vec<Glyph>,
     /// The glyph quads, pixel-aligned for a token placed at a whole pixel.
     mesh: Mesh,
-    /// Bounds of `mesh`.
-    bounds: Rect,
     /// Advance of the whole token.
     width: f32,
     /// Where egui's pen was, exactly, when it placed the first glyph,
     /// relative to that glyph's whole-pixel place (egui puts the rest of the
     /// fraction into which of four sub-pixel rasters it draws).
     pen0: f32,
+}
+
+/// One token held by the cache: its glyphs and quad vertices are runs of
+/// the cache's stores, one after another in the order the tokens were
+/// laid out, so composing a page reads a few long runs of memory (the
+/// common words come first) instead of three allocations a token; the
+/// quads' indices are not stored at all (see [`quad_indices`]).
+struct Token {
+    /// Its glyphs in [`WordCache::glyphs`]; their `first_vertex` counts
+    /// from the token's first vertex.
+    glyphs: std::ops::Range<u32>,
+    /// Its quads' vertices in [`WordCache::vertices`], four a quad.
+    vertices: std::ops::Range<u32>,
+    /// Bounds of those vertices.
+    bounds: Rect,
+    /// See [`Laid::width`].
+    width: f32,
+    /// See [`Laid::pen0`].
+    pen0: f32,
+}
+
+/// The indices egui gives the quad whose first vertex is `base`: two
+/// triangles, (0, 1, 2) and (2, 1, 3).
+fn quad_indices(base: u32) -> [u32; 6] {
+    [base, base + 1, base + 2, base + 2, base + 1, base + 3]
 }
 
 /// Cuts the tokens of `missing`, laid out by egui as one line with a space
@@ -76,7 +100,7 @@ struct Token {
 /// the cut glyphs sit where a token laid out alone would only if every
 /// glyph has the same line height (an explicit one in the format, say);
 /// otherwise `None` too.
-fn cut_line(missing: &[&str], row: &egui::epaint::text::PlacedRow, ppp: f32) -> Option<Vec<Token>> {
+fn cut_line(missing: &[&str], row: &egui::epaint::text::PlacedRow, ppp: f32) -> Option<Vec<Laid>> {
     let glyphs = &row.glyphs;
     let mesh = &row.visuals.mesh;
     let counts: Vec<usize> = missing.iter().map(|t| t.chars().count()).collect();
@@ -131,7 +155,7 @@ fn cut_line(missing: &[&str], row: &egui::epaint::text::PlacedRow, ppp: f32) -> 
         let width: f32 = own.iter().map(|gl| gl.advance_width).sum();
         let pen0 = pen - x0;
         pen += width + glyphs.get(g + n).map_or(0.0, |sep| sep.advance_width);
-        out.push(Token {
+        out.push(Laid {
             glyphs: own
                 .iter()
                 .map(|gl| {
@@ -141,7 +165,6 @@ fn cut_line(missing: &[&str], row: &egui::epaint::text::PlacedRow, ppp: f32) -> 
                     gl
                 })
                 .collect(),
-            bounds: token_mesh.calc_bounds(),
             mesh: token_mesh,
             width,
             pen0,
@@ -157,6 +180,10 @@ pub struct WordCache {
     /// Position in `tokens` of each token's text.
     index: ahash::HashMap<Box<str>, u32>,
     tokens: Vec<Token>,
+    /// The glyphs of all tokens, each token's a run.
+    glyphs: Vec<Glyph>,
+    /// The quad vertices of all tokens, each token's a run.
+    vertices: Vec<Vertex>,
     /// A one-space galley of the cache's format, cloned for every result.
     template: Option<Arc<Galley>>,
     /// Counts the times the tokens were dropped: a [`Prepared`] from
@@ -380,6 +407,8 @@ impl WordCache {
     fn drop_tokens(&mut self) {
         self.index.clear();
         self.tokens.clear();
+        self.glyphs.clear();
+        self.vertices.clear();
         self.generation += 1;
     }
 
@@ -480,10 +509,9 @@ impl WordCache {
             _ => None,
         };
         match cut {
-            Some(tokens) => {
-                for (t, token) in missing.iter().zip(tokens) {
-                    self.index.insert((*t).into(), self.tokens.len() as u32);
-                    self.tokens.push(token);
+            Some(laid) => {
+                for (t, laid) in missing.iter().zip(laid) {
+                    self.insert(t, laid);
                 }
             }
             // Which token egui could not take is not known: each goes alone
@@ -495,6 +523,43 @@ impl WordCache {
             }
             None => {}
         }
+    }
+
+    /// Keeps `laid` as the layout of token `text`, its glyphs and vertices
+    /// appended to the stores; left out (so texts with it go to egui whole)
+    /// unless its quads are indexed as egui indexes them.
+    fn insert(&mut self, text: &str, laid: Laid) {
+        let quads = laid.mesh.vertices.len() / 4;
+        let indexed = laid.mesh.vertices.len() == quads * 4
+            && laid.mesh.indices.len() == quads * 6
+            && laid
+                .mesh
+                .indices
+                .chunks_exact(6)
+                .zip(0u32..)
+                .all(|(ix, q)| ix == quad_indices(q * 4));
+        let (Ok(g0), Ok(v0)) = (
+            u32::try_from(self.glyphs.len()),
+            u32::try_from(self.vertices.len()),
+        ) else {
+            return;
+        };
+        let (Ok(ng), Ok(nv)) = (u32::try_from(laid.glyphs.len()), u32::try_from(quads * 4)) else {
+            return;
+        };
+        if !indexed {
+            return;
+        }
+        self.glyphs.extend_from_slice(&laid.glyphs);
+        self.vertices.extend_from_slice(&laid.mesh.vertices);
+        self.index.insert(text.into(), self.tokens.len() as u32);
+        self.tokens.push(Token {
+            glyphs: g0..g0 + ng,
+            vertices: v0..v0 + nv,
+            bounds: laid.mesh.calc_bounds(),
+            width: laid.width,
+            pen0: laid.pen0,
+        });
     }
 
     /// [`Self::prepare`] for lines to lay out with [`Self::compose_line`]:
@@ -586,7 +651,7 @@ impl WordCache {
         }
         row_ends.push(parts.len());
         let template = self.template.as_ref()?;
-        build(template, text.to_owned(), &parts, &row_ends, wrap, ppp)
+        self.build(template, text.to_owned(), &parts, &row_ends, wrap, ppp)
     }
 
     /// Lays out one line, cut after the last whole word that fits in
@@ -660,7 +725,7 @@ impl WordCache {
             shown.push_str(ELLIPSIS);
         }
         let n = row.len();
-        build(
+        self.build(
             self.template.as_ref()?,
             shown,
             &row,
@@ -694,94 +759,100 @@ struct Part<'a> {
 /// The galley of `text` from rows of placed tokens (their chars, in order,
 /// are `text`): glyphs and mesh vertices copied from the tokens and moved
 /// into place.
-fn build(
-    template: &Galley,
-    text: String,
-    parts: &[Part<'_>],
-    row_ends: &[usize],
-    wrap: f32,
-    ppp: f32,
-) -> Option<Arc<Galley>> {
-    let line_h = template.rows.first()?.size.y;
-    let mut placed = Vec::with_capacity(row_ends.len());
-    let (mut rect, mut mesh_bounds) = (Rect::NOTHING, Rect::NOTHING);
-    let (mut num_vertices, mut num_indices) = (0, 0);
-    let mut row_start = 0;
-    for (i, &row_end) in row_ends.iter().enumerate() {
-        let parts = parts.get(row_start..row_end)?;
-        row_start = row_end;
-        let (mut n_glyphs, mut n_vertices, mut n_indices) = (0, 0, 0);
-        for p in parts {
-            n_glyphs += p.tok.glyphs.len();
-            n_vertices += p.tok.mesh.vertices.len();
-            n_indices += p.tok.mesh.indices.len();
-        }
-        let mut glyphs = Vec::with_capacity(n_glyphs);
-        let mut mesh = Mesh::default();
-        mesh.vertices.reserve_exact(n_vertices);
-        mesh.indices.reserve_exact(n_indices);
-        let mut width = 0.0f32;
-        let mut bounds = Rect::NOTHING;
-        for p in parts {
-            let src = p.tok;
-            let base = mesh.vertices.len() as u32;
-            // The whole-pixel shift that starts the token's pen nearest to
-            // `p.x`: its glyphs keep the places and sub-pixel rasters egui
-            // gave them together, and the token is off by half a pixel at
-            // most, however far along the row.
-            let dx = ((p.x - src.pen0) * ppp).round() / ppp;
-            glyphs.extend(src.glyphs.iter().map(|g| {
-                let mut g = *g;
-                g.pos.x += dx;
-                g.first_vertex += base;
-                g
-            }));
-            let shift = vec2(dx, 0.0);
-            mesh.vertices
-                .extend(src.mesh.vertices.iter().map(|v| Vertex {
+impl WordCache {
+    fn build(
+        &self,
+        template: &Galley,
+        text: String,
+        parts: &[Part<'_>],
+        row_ends: &[usize],
+        wrap: f32,
+        ppp: f32,
+    ) -> Option<Arc<Galley>> {
+        let line_h = template.rows.first()?.size.y;
+        let mut placed = Vec::with_capacity(row_ends.len());
+        let (mut rect, mut mesh_bounds) = (Rect::NOTHING, Rect::NOTHING);
+        let (mut num_vertices, mut num_indices) = (0, 0);
+        let mut row_start = 0;
+        for (i, &row_end) in row_ends.iter().enumerate() {
+            let parts = parts.get(row_start..row_end)?;
+            row_start = row_end;
+            let (mut n_glyphs, mut n_vertices) = (0, 0);
+            for p in parts {
+                n_glyphs += p.tok.glyphs.len();
+                n_vertices += p.tok.vertices.len();
+            }
+            let n_indices = n_vertices / 4 * 6;
+            let mut glyphs = Vec::with_capacity(n_glyphs);
+            let mut mesh = Mesh::default();
+            mesh.vertices.reserve_exact(n_vertices);
+            mesh.indices.reserve_exact(n_indices);
+            let mut width = 0.0f32;
+            let mut bounds = Rect::NOTHING;
+            for p in parts {
+                let src = p.tok;
+                let base = mesh.vertices.len() as u32;
+                // The whole-pixel shift that starts the token's pen nearest to
+                // `p.x`: its glyphs keep the places and sub-pixel rasters egui
+                // gave them together, and the token is off by half a pixel at
+                // most, however far along the row.
+                let dx = ((p.x - src.pen0) * ppp).round() / ppp;
+                let range = |r: &std::ops::Range<u32>| r.start as usize..r.end as usize;
+                let src_glyphs = self.glyphs.get(range(&src.glyphs))?;
+                let src_vertices = self.vertices.get(range(&src.vertices))?;
+                glyphs.extend(src_glyphs.iter().map(|g| {
+                    let mut g = *g;
+                    g.pos.x += dx;
+                    g.first_vertex += base;
+                    g
+                }));
+                let shift = vec2(dx, 0.0);
+                mesh.vertices.extend(src_vertices.iter().map(|v| Vertex {
                     pos: v.pos + shift,
                     ..*v
                 }));
-            mesh.indices
-                .extend(src.mesh.indices.iter().map(|ix| ix + base));
-            if !src.mesh.is_empty() {
-                bounds |= src.bounds.translate(shift);
+                for q in (base..base + src.vertices.len() as u32).step_by(4) {
+                    mesh.indices.extend_from_slice(&quad_indices(q));
+                }
+                if !src_vertices.is_empty() {
+                    bounds |= src.bounds.translate(shift);
+                }
+                if !p.space {
+                    width = p.x + p.tok.width;
+                }
             }
-            if !p.space {
-                width = p.x + p.tok.width;
-            }
+            let mut row = egui::epaint::text::Row::clone(&template.rows[0].row);
+            row.glyphs = glyphs;
+            row.size = vec2(width, line_h);
+            row.visuals.glyph_index_start = 0;
+            row.visuals.glyph_vertex_range = 0..mesh.vertices.len();
+            row.visuals.mesh_bounds = bounds;
+            num_vertices += mesh.vertices.len();
+            num_indices += mesh.indices.len();
+            row.visuals.mesh = mesh;
+            let pos = pos2(0.0, i as f32 * line_h);
+            rect |= Rect::from_min_size(pos, row.size);
+            mesh_bounds |= bounds.translate(pos.to_vec2());
+            let mut pr = template.rows[0].clone();
+            pr.pos = pos;
+            pr.row = Arc::new(row);
+            placed.push(pr);
         }
-        let mut row = egui::epaint::text::Row::clone(&template.rows[0].row);
-        row.glyphs = glyphs;
-        row.size = vec2(width, line_h);
-        row.visuals.glyph_index_start = 0;
-        row.visuals.glyph_vertex_range = 0..mesh.vertices.len();
-        row.visuals.mesh_bounds = bounds;
-        num_vertices += mesh.vertices.len();
-        num_indices += mesh.indices.len();
-        row.visuals.mesh = mesh;
-        let pos = pos2(0.0, i as f32 * line_h);
-        rect |= Rect::from_min_size(pos, row.size);
-        mesh_bounds |= bounds.translate(pos.to_vec2());
-        let mut pr = template.rows[0].clone();
-        pr.pos = pos;
-        pr.row = Arc::new(row);
-        placed.push(pr);
+        let mut galley = template.clone();
+        let mut job = (*template.job).clone();
+        if let Some(s) = job.sections.first_mut() {
+            s.byte_range = egui::text::ByteIndex(0)..egui::text::ByteIndex(text.len());
+        }
+        job.text = text;
+        job.wrap.max_width = wrap;
+        galley.job = Arc::new(job);
+        galley.rows = placed;
+        galley.rect = Rect::from_min_max(Pos2::ZERO, rect.max.max(Pos2::ZERO));
+        galley.mesh_bounds = mesh_bounds;
+        galley.num_vertices = num_vertices;
+        galley.num_indices = num_indices;
+        Some(Arc::new(galley))
     }
-    let mut galley = template.clone();
-    let mut job = (*template.job).clone();
-    if let Some(s) = job.sections.first_mut() {
-        s.byte_range = egui::text::ByteIndex(0)..egui::text::ByteIndex(text.len());
-    }
-    job.text = text;
-    job.wrap.max_width = wrap;
-    galley.job = Arc::new(job);
-    galley.rows = placed;
-    galley.rect = Rect::from_min_max(Pos2::ZERO, rect.max.max(Pos2::ZERO));
-    galley.mesh_bounds = mesh_bounds;
-    galley.num_vertices = num_vertices;
-    galley.num_indices = num_indices;
-    Some(Arc::new(galley))
 }
 
 #[cfg(test)]
@@ -794,6 +865,47 @@ mod tests {
         let mut out = ctx.run_ui(egui::RawInput::default(), f);
         // No GPU here to take the font atlas changes.
         out.textures_delta.clear();
+    }
+
+    #[test]
+    fn tokens_are_kept_in_the_stores_only_with_egui_quad_indices() {
+        let quad = |mesh: &mut Mesh, x: f32| {
+            let i = mesh.vertices.len() as u32;
+            for (dx, dy) in [(0.0, 0.0), (5.0, 0.0), (0.0, 9.0), (5.0, 9.0)] {
+                mesh.vertices.push(Vertex {
+                    pos: pos2(x + dx, dy),
+                    uv: pos2(0.0, 0.0),
+                    color: egui::Color32::WHITE,
+                });
+            }
+            mesh.indices.extend_from_slice(&quad_indices(i));
+        };
+        let laid = |mesh: Mesh| Laid {
+            glyphs: Vec::new(),
+            mesh,
+            width: 12.0,
+            pen0: 0.0,
+        };
+        let mut cache = WordCache::default();
+        let mut two = Mesh::default();
+        quad(&mut two, 0.0);
+        quad(&mut two, 6.0);
+        cache.insert("ab", laid(two.clone()));
+        let mut swapped = two.clone();
+        swapped.indices.swap(0, 1);
+        cache.insert("ba", laid(swapped));
+        let mut loose = two;
+        loose.vertices.pop();
+        cache.insert("a", laid(loose));
+        assert_eq!(cache.len(), 1);
+        let t = &cache.tokens[cache.index["ab"] as usize];
+        assert_eq!(t.vertices, 0..8);
+        assert_eq!(cache.vertices.len(), 8);
+        assert_eq!(
+            t.bounds,
+            Rect::from_min_max(pos2(0.0, 0.0), pos2(11.0, 9.0))
+        );
+        assert!(!cache.index.contains_key("ba") && !cache.index.contains_key("a"));
     }
 
     #[test]
