@@ -505,38 +505,37 @@ impl TextView {
         let start = r.start.min(self.paras.char_len);
         let p = self.paras.paragraph_of(start);
         let (paras, layout) = (&self.paras, &mut self.layout);
-        layout.ensure(ui, text, paras, p);
         let above = f64::from(view_h) * 0.3;
-        // The screen around the target by estimated heights, its new words
-        // in one job; the loops below lay out whatever the estimate missed.
+        let below = f64::from(view_h) - above;
+        // The screen around the target by estimated heights, the target's
+        // paragraph among it, its new words in one job; the loops below lay
+        // out whatever the estimate missed.
         let y = layout.heights.prefix(p);
-        let first = layout
-            .heights
-            .find((y - above - f64::from(view_h) * 0.1).max(0.0));
-        let last = layout.heights.find(y + f64::from(view_h) * 0.8);
-        layout.ensure_range(ui, text, paras, first..(last + 1).min(n));
-        let mut acc = 0.0;
-        let mut q = p;
-        // Above: just the part of the screen above the target, with a little
-        // slack, so its exact heights place the target where it will show.
-        while q > 0 && acc < above + f64::from(view_h) * 0.1 {
-            q -= 1;
-            layout.ensure(ui, text, paras, q);
-            acc += f64::from(layout.heights.get(q));
-        }
-        let mut acc = f64::from(layout.heights.get(p));
-        let mut q = p;
-        // Below: the rest of the screen (the paint lays out no more), so
-        // near the end the clamp below uses exact heights.
-        while q + 1 < n && acc < f64::from(view_h) * 0.8 {
-            q += 1;
-            layout.ensure(ui, text, paras, q);
-            acc += f64::from(layout.heights.get(q));
-        }
+        let first = layout.heights.find((y - above).max(0.0));
+        let last = layout.heights.find(y + below);
+        layout.ensure_range(ui, text, paras, first.min(p)..(last + 1).clamp(p + 1, n));
         let para = paras.paragraphs.get(p)?;
         let row_top = layout
             .get(p)
             .map_or(0.0, |lo| lo.row_top(start - para.chars.start));
+        let mut acc = 0.0;
+        let mut q = p;
+        // Above: the paragraphs the screen shows above the target's row,
+        // so their exact heights place it where it will show.
+        while q > 0 && acc < above - f64::from(row_top) {
+            q -= 1;
+            layout.ensure(ui, text, paras, q);
+            acc += f64::from(layout.heights.get(q));
+        }
+        let mut acc = f64::from(layout.heights.get(p) - row_top);
+        let mut q = p;
+        // Below: the rest of the screen (the paint lays out no more), so
+        // near the end the clamp below uses exact heights.
+        while q + 1 < n && acc < below {
+            q += 1;
+            layout.ensure(ui, text, paras, q);
+            acc += f64::from(layout.heights.get(q));
+        }
         let y = layout.heights.prefix(p) + f64::from(row_top);
         // Already fully in view: keep the scroll position.
         let off = f64::from(self.stats.scroll_offset);
