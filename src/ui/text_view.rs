@@ -505,6 +505,9 @@ impl TextView {
         let start = r.start.min(self.paras.char_len);
         let p = self.paras.paragraph_of(start);
         let (paras, layout) = (&self.paras, &mut self.layout);
+        // Far from the screen left, the old galleys go first: their memory,
+        // painted a frame ago, is what the new ones are then built in.
+        layout.evict_outside(p.saturating_sub(KEEP_AROUND)..(p + KEEP_AROUND + 1).min(n));
         let above = f64::from(view_h) * 0.3;
         let below = f64::from(view_h) - above;
         // The screen around the target by estimated heights, the target's
