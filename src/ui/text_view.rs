@@ -882,16 +882,19 @@ impl TextView {
                 turn_bars += 1;
                 match t.kind {
                     TurnKind::Question => {
-                        // Dashed and thinner: a question, not a claim.
+                        // Dashed and thinner: a question, not a claim. One
+                        // mesh for the dashes (a long question has dozens).
+                        let mut dashes = egui::Mesh::default();
                         let mut yy = bar.top();
                         while yy < bar.bottom() {
                             let seg = Rect::from_min_max(
                                 pos2(bar.left() + 1.0, yy),
                                 pos2(bar.right() - 1.0, (yy + 5.0).min(bar.bottom())),
                             );
-                            painter.rect_filled(seg, 0.0, t.color);
+                            dashes.add_colored_rect(seg, t.color);
                             yy += 9.0;
                         }
+                        painter.add(egui::Shape::mesh(dashes));
                     }
                     _ => {
                         painter.rect_filled(bar, CornerRadius::same(2), t.color);
