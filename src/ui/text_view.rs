@@ -846,6 +846,7 @@ impl TextView {
         let small = FontId::proportional((self.font_size * 0.75).round());
         let bar_x = content_left + cols.text_x - BAR_GAP - BAR_W;
         let mut rects: Vec<Rect> = Vec::new();
+        let (mut span_rects, mut span_ends): (Vec<Rect>, Vec<usize>) = (Vec::new(), Vec::new());
         let mut highlight_rects = 0usize;
         let (mut turn_bars, mut turn_labels) = (0usize, 0usize);
 
@@ -939,20 +940,24 @@ impl TextView {
             // Fills, blended where annotations overlap. One mesh for the
             // paragraph: a dense page has hundreds of highlight rectangles,
             // and a shape each would cost more to tessellate than the text.
+            // Each span's rectangles are found once, for the fills and the
+            // underlines both: `span_rects` holds them one span after another.
             let mut fills = egui::Mesh::default();
+            span_rects.clear();
+            span_ends.clear();
             for &si in spans {
-                let Some(s) = self.index.spans.get(si as usize) else {
-                    continue;
-                };
-                let is_sel = input.selected == Some(&s.id);
-                let c = s.colors.first().copied().unwrap_or(Color32::GRAY);
-                let fill = c.gamma_multiply(if is_sel { fill_alpha * 1.6 } else { fill_alpha });
-                rects.clear();
-                lo.range_rects(local(&s.range, ps), &mut rects);
-                for r in &rects {
-                    fills.add_colored_rect(band(*r), fill);
-                    highlight_rects += 1;
+                if let Some(s) = self.index.spans.get(si as usize) {
+                    let is_sel = input.selected == Some(&s.id);
+                    let c = s.colors.first().copied().unwrap_or(Color32::GRAY);
+                    let fill = c.gamma_multiply(if is_sel { fill_alpha * 1.6 } else { fill_alpha });
+                    let from = span_rects.len();
+                    lo.range_rects(local(&s.range, ps), &mut span_rects);
+                    for r in &span_rects[from..] {
+                        fills.add_colored_rect(band(*r), fill);
+                        highlight_rects += 1;
+                    }
                 }
+                span_ends.push(span_rects.len());
             }
             if !fills.is_empty() {
                 painter.add(egui::Shape::mesh(fills));
@@ -980,14 +985,15 @@ impl TextView {
             // Underlines: one per annotation, offset by nesting level, dashed
             // in each tag colour when it has several; one mesh as well.
             let mut lines = egui::Mesh::default();
-            for &si in spans {
+            let mut from = 0;
+            for (&si, &to) in spans.iter().zip(&span_ends) {
+                let rects = span_rects.get(from..to).unwrap_or_default();
+                from = to;
                 let Some(s) = self.index.spans.get(si as usize) else {
                     continue;
                 };
                 let level = s.level.min(3) as f32;
-                rects.clear();
-                lo.range_rects(local(&s.range, ps), &mut rects);
-                for r in &rects {
+                for r in rects {
                     let b = band(*r);
                     let yy = b.bottom() + 0.5 + level * 2.0;
                     underline(&mut lines, b.left(), b.right(), yy, &s.colors, ppp);
@@ -995,7 +1001,7 @@ impl TextView {
                 if input.selected == Some(&s.id) {
                     let c = s.colors.first().copied().unwrap_or(Color32::GRAY);
                     let stroke = Stroke::new(1.5, if dark { c } else { c.gamma_multiply(0.9) });
-                    for r in &rects {
+                    for r in rects {
                         painter.rect_stroke(
                             band(*r),
                             CornerRadius::same(2),
