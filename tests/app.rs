@@ -813,3 +813,29 @@ fn hovering_a_list_row_shows_the_quote_its_tags_and_offsets() {
     assert!(text.starts_with(&a.quote), "{text}");
     assert!(text.contains(&format!("Tags: {tag}")), "{text}");
 }
+
+#[test]
+fn hovering_a_tags_count_tells_how_many_annotations_use_it() {
+    let p = sample_project();
+    let tag = p.codebook.tags[0].clone();
+    let n = p
+        .annotations
+        .iter()
+        .filter(|a| a.tags.contains(&tag.id))
+        .count();
+    let mut h = harness(p);
+    h.run();
+    let says = format!("{n} annotations use {}", tag.name);
+    assert!(h.query_by_label(&says).is_none());
+    // The count is the first label with that number after the tag's name.
+    let label = n.to_string();
+    let count = h
+        .query_all_by_label(&label)
+        .find(|c| c.rect().max.x < 260.0)
+        .expect("the tag's count in the codebook");
+    count.hover();
+    for _ in 0..60 {
+        h.step();
+    }
+    assert!(h.query_by_label(&says).is_some(), "{says}");
+}

@@ -140,13 +140,15 @@ impl CodebookPanel {
                 Some((id, c)) if id == &tag.id => *c,
                 _ => tag.color.0,
             };
-            let r = ui
-                .scope(|ui| {
-                    ui.spacing_mut().interact_size = egui::vec2(22.0, 14.0);
-                    ui.color_edit_button_srgb(&mut rgb)
-                })
-                .inner
-                .on_hover_text(format!("Colour of {}", tag.name));
+            // A small swatch (the spacing set back after it, without a child
+            // `Ui` a row).
+            let interact = ui.spacing().interact_size;
+            ui.spacing_mut().interact_size = egui::vec2(22.0, 14.0);
+            let r = ui.color_edit_button_srgb(&mut rgb);
+            ui.spacing_mut().interact_size = interact;
+            let r = r.on_hover_ui(|ui| {
+                ui.label(format!("Colour of {}", tag.name));
+            });
             if r.changed() {
                 self.color_draft = Some((tag.id.clone(), rgb));
             }
@@ -219,7 +221,9 @@ impl CodebookPanel {
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 ui.label(egui::RichText::new(count.to_string()).weak())
-                    .on_hover_text(format!("{count} annotations use {}", tag.name));
+                    .on_hover_ui(|ui| {
+                        ui.label(format!("{count} annotations use {}", tag.name));
+                    });
                 if let Some(k) = tag.key {
                     key_badge(ui, k);
                 }
