@@ -433,7 +433,7 @@ impl AnnotationList {
                 .collect();
             // Rows new to the list are formatted first, and the words of
             // their labels laid out together (one egui job, not one a row).
-            let mut new_labels: Vec<(usize, String)> = Vec::new();
+            let mut new_labels: Vec<usize> = Vec::new();
             for (k, a) in shown.iter().enumerate() {
                 let row = self
                     .formatted
@@ -456,15 +456,24 @@ impl AnnotationList {
                     row.speaker_galley = Some(name.clone());
                 }
                 if row.galley.is_none() {
-                    new_labels.push((k, row.label.clone()));
+                    new_labels.push(k);
                 }
             }
             let mut prepared: Vec<Option<Prepared>> = Vec::new();
             if !new_labels.is_empty() {
-                let labels: Vec<&str> = new_labels.iter().map(|(_, l)| l.as_str()).collect();
+                // One text per new row, in order (empty if a row were gone).
+                let labels: Vec<&str> = new_labels
+                    .iter()
+                    .map(|&k| {
+                        shown
+                            .get(k)
+                            .and_then(|a| self.formatted.get(&a.id))
+                            .map_or("", |r| r.label.as_str())
+                    })
+                    .collect();
                 let mut lines = words.prepare_lines(ui, &labels, &format).into_iter();
                 prepared.resize_with(shown.len(), || None);
-                for &(k, _) in &new_labels {
+                for &k in &new_labels {
                     prepared[k] = lines.next().flatten();
                 }
             }

@@ -174,6 +174,40 @@ fn cut_line(missing: &[&str], row: &egui::epaint::text::PlacedRow, ppp: f32) -> 
     Some(out)
 }
 
+/// A galley of the cache's format, emptied, and one of its rows, emptied:
+/// what a composed galley and its rows are cloned from (their private
+/// fields are set by egui), with nothing inside for the clone to copy.
+struct Template {
+    /// No rows, no text.
+    galley: Galley,
+    /// No glyphs, no quads.
+    row: egui::epaint::text::PlacedRow,
+    /// The format's row height.
+    line_h: f32,
+}
+
+impl Template {
+    /// From egui's layout of a single space in the format.
+    fn of(space: &Galley) -> Option<Self> {
+        let first = space.rows.first()?;
+        let mut row = egui::epaint::text::Row::clone(&first.row);
+        row.glyphs = Vec::new();
+        row.visuals = egui::epaint::text::RowVisuals::default();
+        let mut placed = first.clone();
+        placed.row = Arc::new(row);
+        let mut galley = space.clone();
+        galley.rows = Vec::new();
+        let mut job = (*galley.job).clone();
+        job.text = String::new();
+        galley.job = Arc::new(job);
+        Some(Self {
+            galley,
+            row: placed,
+            line_h: first.size.y,
+        })
+    }
+}
+
 /// Laid-out tokens of one font and size (reset with the layout cache).
 #[derive(Default)]
 pub struct WordCache {
@@ -184,8 +218,8 @@ pub struct WordCache {
     glyphs: Vec<Glyph>,
     /// The quad vertices of all tokens, each token's a run.
     vertices: Vec<Vertex>,
-    /// A one-space galley of the cache's format, cloned for every result.
-    template: Option<Arc<Galley>>,
+    /// What every result is cloned from (see [`Template`]).
+    template: Option<Template>,
     /// Counts the times the tokens were dropped: a [`Prepared`] from
     /// before is then stale.
     generation: u64,
@@ -501,7 +535,7 @@ impl WordCache {
             (galley, template)
         });
         if let Some(t) = template {
-            self.template = Some(t);
+            self.template = Template::of(&t);
         }
         let ppp = ui.ctx().pixels_per_point();
         let cut = match galley.rows.as_slice() {
@@ -650,8 +684,7 @@ impl WordCache {
             k = end;
         }
         row_ends.push(parts.len());
-        let template = self.template.as_ref()?;
-        self.build(template, text.to_owned(), &parts, &row_ends, wrap, ppp)
+        self.build(text.to_owned(), &parts, &row_ends, wrap, ppp)
     }
 
     /// Lays out one line, cut after the last whole word that fits in
@@ -725,14 +758,7 @@ impl WordCache {
             shown.push_str(ELLIPSIS);
         }
         let n = row.len();
-        self.build(
-            self.template.as_ref()?,
-            shown,
-            &row,
-            &[n],
-            f32::INFINITY,
-            ppp,
-        )
+        self.build(shown, &row, &[n], f32::INFINITY, ppp)
     }
 }
 
@@ -762,14 +788,14 @@ struct Part<'a> {
 impl WordCache {
     fn build(
         &self,
-        template: &Galley,
         text: String,
         parts: &[Part<'_>],
         row_ends: &[usize],
         wrap: f32,
         ppp: f32,
     ) -> Option<Arc<Galley>> {
-        let line_h = template.rows.first()?.size.y;
+        let template = self.template.as_ref()?;
+        let line_h = template.line_h;
         let mut placed = Vec::with_capacity(row_ends.len());
         let (mut rect, mut mesh_bounds) = (Rect::NOTHING, Rect::NOTHING);
         let (mut num_vertices, mut num_indices) = (0, 0);
@@ -821,7 +847,7 @@ impl WordCache {
                     width = p.x + p.tok.width;
                 }
             }
-            let mut row = egui::epaint::text::Row::clone(&template.rows[0].row);
+            let mut row = egui::epaint::text::Row::clone(&template.row.row);
             row.glyphs = glyphs;
             row.size = vec2(width, line_h);
             row.visuals.glyph_index_start = 0;
@@ -833,13 +859,13 @@ impl WordCache {
             let pos = pos2(0.0, i as f32 * line_h);
             rect |= Rect::from_min_size(pos, row.size);
             mesh_bounds |= bounds.translate(pos.to_vec2());
-            let mut pr = template.rows[0].clone();
+            let mut pr = template.row.clone();
             pr.pos = pos;
             pr.row = Arc::new(row);
             placed.push(pr);
         }
-        let mut galley = template.clone();
-        let mut job = (*template.job).clone();
+        let mut galley = template.galley.clone();
+        let mut job = (*template.galley.job).clone();
         if let Some(s) = job.sections.first_mut() {
             s.byte_range = egui::text::ByteIndex(0)..egui::text::ByteIndex(text.len());
         }
