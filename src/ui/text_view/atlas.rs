@@ -43,7 +43,8 @@ struct AtlasWatch {
 /// the last call) means the atlas was emptied in between, and any text laid
 /// out before holds stale atlas places. The probe stays in egui's cache as
 /// long as this is called every frame; a frame without a call costs one
-/// needless relayout, never a stale one.
+/// needless relayout, never a stale one. egui keeps a galley cache per
+/// viewport: call this from one viewport (the app has only the root one).
 pub fn atlas_epoch(ctx: &egui::Context) -> u64 {
     let probe = ctx.fonts_mut(|f| {
         f.layout_no_wrap(
