@@ -68,10 +68,15 @@ struct Row {
     galley: Option<(f32, Arc<egui::Galley>)>,
     /// The last frame (of the list's count) the row was drawn in.
     used: u64,
-    /// The speaker's name laid out (from [`AnnotationList::names`]).
-    speaker_galley: Option<Arc<egui::Galley>>,
-    /// The note mark laid out, when the annotation has a note.
-    note_galley: Option<Arc<egui::Galley>>,
+}
+
+/// Speaker names and the note mark laid out, kept while the fonts are the
+/// same: egui keeps a galley only while it is drawn every frame, so a page
+/// of new rows would shape its speakers' names again.
+#[derive(Default)]
+struct Marks {
+    names: HashMap<String, Arc<egui::Galley>>,
+    note: Option<Arc<egui::Galley>>,
 }
 
 /// The hover text of an annotation's row (made only while hovered).
@@ -115,8 +120,6 @@ impl Row {
             has_note: !a.note.trim().is_empty(),
             galley: None,
             used: 0,
-            speaker_galley: None,
-            note_galley: None,
         }
     }
 }
@@ -174,11 +177,8 @@ pub struct AnnotationList {
     words_for: Option<(egui::FontId, egui::FontId, u32)>,
     /// Frames drawn, for the rows' `used` stamps.
     frame: u64,
-    /// Speaker names and the note mark laid out, kept while the fonts are
-    /// the same: egui keeps a galley only while it is drawn every frame, so
-    /// a page of new rows would shape names again.
-    names: HashMap<String, Arc<egui::Galley>>,
-    note_mark: Option<Arc<egui::Galley>>,
+    /// Speaker names and the note mark, laid out.
+    marks: Marks,
 }
 
 /// Formatted rows kept at most (a row's label galley is some 15 KB); past
@@ -413,13 +413,12 @@ impl AnnotationList {
         if words.sync_atlas(ui.ctx()) {
             self.drop_layouts();
         }
-        let body = format.font_id.clone();
-        let note_mark = self
-            .note_mark
-            .get_or_insert_with(|| {
-                ui.fonts_mut(|f| f.layout_no_wrap("¶".into(), body, egui::Color32::PLACEHOLDER))
-            })
-            .clone();
+        if self.marks.note.is_none() {
+            let body = format.font_id.clone();
+            self.marks.note = Some(
+                ui.fonts_mut(|f| f.layout_no_wrap("¶".into(), body, egui::Color32::PLACEHOLDER)),
+            );
+        }
         if let Some(doc) = view.doc.and_then(|d| p.document(d)) {
             words.warm(ui, &atlas::doc_chars(ui.ctx(), doc), &format);
         }
@@ -440,20 +439,15 @@ impl AnnotationList {
                     .entry(a.id.clone())
                     .or_insert_with(|| Row::of(p, a));
                 row.used = frame;
-                if row.has_note && row.note_galley.is_none() {
-                    row.note_galley = Some(note_mark.clone());
-                }
-                if row.speaker_galley.is_none() && !row.speaker.is_empty() {
-                    let name = self.names.entry(row.speaker.clone()).or_insert_with(|| {
-                        ui.fonts_mut(|f| {
-                            f.layout_no_wrap(
-                                row.speaker.clone(),
-                                small.clone(),
-                                egui::Color32::PLACEHOLDER,
-                            )
-                        })
+                if !row.speaker.is_empty() && !self.marks.names.contains_key(&row.speaker) {
+                    let name = ui.fonts_mut(|f| {
+                        f.layout_no_wrap(
+                            row.speaker.clone(),
+                            small.clone(),
+                            egui::Color32::PLACEHOLDER,
+                        )
                     });
-                    row.speaker_galley = Some(name.clone());
+                    self.marks.names.insert(row.speaker.clone(), name);
                 }
                 if row.galley.is_none() {
                     new_labels.push(k);
@@ -483,7 +477,7 @@ impl AnnotationList {
                 };
                 let selected = view.selected == Some(&row.id);
                 let line = prepared.get(k).and_then(Option::as_ref);
-                let response = row_ui(ui, row, selected, &mut words, &format, line);
+                let response = row_ui(ui, row, selected, &mut words, &format, line, &self.marks);
                 let response = response.on_hover_ui(|ui| {
                     ui.label(tooltip(p, a));
                 });
@@ -501,11 +495,8 @@ impl AnnotationList {
     fn drop_layouts(&mut self) {
         for row in self.formatted.values_mut() {
             row.galley = None;
-            row.speaker_galley = None;
-            row.note_galley = None;
         }
-        self.names.clear();
-        self.note_mark = None;
+        self.marks = Marks::default();
     }
 
     /// Drops the rows drawn longest ago once more than [`MAX_ROWS`] are
@@ -530,6 +521,7 @@ fn row_ui(
     words: &mut WordCache,
     format: &egui::TextFormat,
     line: Option<&Prepared>,
+    marks: &Marks,
 ) -> egui::Response {
     let width = ui.available_width();
     let (rect, response) =
@@ -561,10 +553,9 @@ fn row_ui(
             visuals.text_color()
         };
         let weak = visuals.weak_text_color();
-        let font = egui::TextStyle::Body.resolve(ui.style());
         // Right side: note marker and speaker.
         let mut right = rect.right() - 4.0;
-        if let Some(g) = row.note_galley.clone() {
+        if let Some(g) = marks.note.clone().filter(|_| row.has_note) {
             right -= g.size().x;
             painter.galley(
                 egui::pos2(right, rect.center().y - g.size().y / 2.0),
@@ -573,7 +564,7 @@ fn row_ui(
             );
             right -= 6.0;
         }
-        if let Some(g) = row.speaker_galley.clone() {
+        if let Some(g) = marks.names.get(&row.speaker).cloned() {
             let w = g.size().x.min(90.0);
             right -= w;
             painter
@@ -602,7 +593,7 @@ fn row_ui(
                     None => {
                         let mut job = egui::text::LayoutJob::simple_singleline(
                             row.label.clone(),
-                            font,
+                            format.font_id.clone(),
                             egui::Color32::PLACEHOLDER,
                         );
                         job.wrap = egui::text::TextWrapping::truncate_at_width(max_width);
@@ -684,7 +675,7 @@ mod tests {
             .filter(|r| r.used == list.frame)
             .flat_map(|r| {
                 let label = r.galley.as_ref().map(|g| g.1.clone());
-                [label, r.speaker_galley.clone()]
+                [label, list.marks.names.get(&r.speaker).cloned()]
                     .into_iter()
                     .flatten()
                     .map(|g| (r.id.clone(), g))

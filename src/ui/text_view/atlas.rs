@@ -33,6 +33,9 @@ pub const WARM_MAX_FILL: f32 = 0.35;
 struct AtlasWatch {
     probe: Option<Arc<egui::Galley>>,
     epoch: u64,
+    /// The pass the probe was last laid out in: later calls in the same
+    /// pass (the article's and the list's) answer from here.
+    pass: Option<u64>,
 }
 
 /// How many times egui has emptied its glyph atlas, as far as this context
@@ -46,6 +49,16 @@ struct AtlasWatch {
 /// needless relayout, never a stale one. egui keeps a galley cache per
 /// viewport: call this from one viewport (the app has only the root one).
 pub fn atlas_epoch(ctx: &egui::Context) -> u64 {
+    let id = egui::Id::unique("marginalia_atlas_watch");
+    let pass = ctx.cumulative_pass_nr();
+    let seen = ctx.data(|d| {
+        d.get_temp::<AtlasWatch>(id)
+            .filter(|w| w.pass == Some(pass))
+            .map(|w| w.epoch)
+    });
+    if let Some(epoch) = seen {
+        return epoch;
+    }
     let probe = ctx.fonts_mut(|f| {
         f.layout_no_wrap(
             "M".to_owned(),
@@ -54,7 +67,8 @@ pub fn atlas_epoch(ctx: &egui::Context) -> u64 {
         )
     });
     ctx.data_mut(|d| {
-        let w = d.get_temp_mut_or_default::<AtlasWatch>(egui::Id::unique("marginalia_atlas_watch"));
+        let w = d.get_temp_mut_or_default::<AtlasWatch>(id);
+        w.pass = Some(pass);
         match &w.probe {
             Some(old) if Arc::ptr_eq(old, &probe) => {}
             Some(_) => {

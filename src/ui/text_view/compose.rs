@@ -86,6 +86,11 @@ struct Token {
     pen0: f32,
 }
 
+/// A run of a store, as a slice range.
+fn usizes(r: &std::ops::Range<u32>) -> std::ops::Range<usize> {
+    r.start as usize..r.end as usize
+}
+
 /// The indices egui gives the quad whose first vertex is `base`: two
 /// triangles, (0, 1, 2) and (2, 1, 3).
 fn quad_indices(base: u32) -> [u32; 6] {
@@ -563,33 +568,28 @@ impl WordCache {
     /// appended to the stores; left out (so texts with it go to egui whole)
     /// unless its quads are indexed as egui indexes them.
     fn insert(&mut self, text: &str, laid: Laid) {
-        let quads = laid.mesh.vertices.len() / 4;
-        let indexed = laid.mesh.vertices.len() == quads * 4
-            && laid.mesh.indices.len() == quads * 6
-            && laid
-                .mesh
-                .indices
-                .chunks_exact(6)
-                .zip(0u32..)
+        let n = laid.mesh.vertices.len();
+        let indexed = n.is_multiple_of(4)
+            && laid.mesh.indices.len() == n / 4 * 6
+            && (laid.mesh.indices.chunks_exact(6).zip(0u32..))
                 .all(|(ix, q)| ix == quad_indices(q * 4));
-        let (Ok(g0), Ok(v0)) = (
-            u32::try_from(self.glyphs.len()),
-            u32::try_from(self.vertices.len()),
+        // The run a store would give the token (`None` past u32).
+        let run = |start: usize, len: usize| {
+            Some(u32::try_from(start).ok()?..u32::try_from(start + len).ok()?)
+        };
+        let (true, Some(glyphs), Some(vertices)) = (
+            indexed,
+            run(self.glyphs.len(), laid.glyphs.len()),
+            run(self.vertices.len(), n),
         ) else {
             return;
         };
-        let (Ok(ng), Ok(nv)) = (u32::try_from(laid.glyphs.len()), u32::try_from(quads * 4)) else {
-            return;
-        };
-        if !indexed {
-            return;
-        }
         self.glyphs.extend_from_slice(&laid.glyphs);
         self.vertices.extend_from_slice(&laid.mesh.vertices);
         self.index.insert(text.into(), self.tokens.len() as u32);
         self.tokens.push(Token {
-            glyphs: g0..g0 + ng,
-            vertices: v0..v0 + nv,
+            glyphs,
+            vertices,
             bounds: laid.mesh.calc_bounds(),
             width: laid.width,
             pen0: laid.pen0,
@@ -823,9 +823,8 @@ impl WordCache {
                 // gave them together, and the token is off by half a pixel at
                 // most, however far along the row.
                 let dx = ((p.x - src.pen0) * ppp).round() / ppp;
-                let range = |r: &std::ops::Range<u32>| r.start as usize..r.end as usize;
-                let src_glyphs = self.glyphs.get(range(&src.glyphs))?;
-                let src_vertices = self.vertices.get(range(&src.vertices))?;
+                let src_glyphs = self.glyphs.get(usizes(&src.glyphs))?;
+                let src_vertices = self.vertices.get(usizes(&src.vertices))?;
                 glyphs.extend(src_glyphs.iter().map(|g| {
                     let mut g = *g;
                     g.pos.x += dx;
