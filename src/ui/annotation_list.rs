@@ -529,87 +529,101 @@ fn row_ui(
     response.widget_info(|| {
         egui::WidgetInfo::selected(egui::Role::ListBoxOption, true, selected, &row.label)
     });
-    if ui.is_rect_visible(rect) {
-        let visuals = ui.visuals();
-        let painter = ui.painter_at(rect);
-        if selected {
-            painter.rect_filled(rect, 3.0, visuals.selection.bg_fill);
-        } else if response.hovered() {
-            painter.rect_filled(rect, 3.0, visuals.widgets.hovered.weak_bg_fill);
+    // Where things go: chips at the left, then the label, then the speaker
+    // and the note mark at the right.
+    let chips = row.colors.len().min(4);
+    let x = (rect.left() + 4.0 + 8.0 * chips.max(2) as f32) + 4.0;
+    let note = marks.note.as_ref().filter(|_| row.has_note);
+    let name = marks.names.get(&row.speaker);
+    let mut right = rect.right() - 4.0;
+    let note_x = note.map(|g| {
+        right -= g.size().x;
+        let at = right;
+        right -= 6.0;
+        at
+    });
+    let name_x = name.map(|g| {
+        let w = g.size().x.min(90.0);
+        right -= w;
+        let at = (right, w);
+        right -= 8.0;
+        at
+    });
+    let max_width = (right - x).max(10.0);
+    // The label is laid out even for a row just outside the view (the one
+    // `show_rows` adds below the last visible row): left unmade, it would be
+    // prepared again every frame.
+    let g = match &row.galley {
+        Some((w, g)) if *w == max_width => g.clone(),
+        _ => {
+            // A prepared line is refused if an earlier row's layout
+            // emptied the cache: then it is prepared again.
+            let composed = line
+                .and_then(|line| words.compose_line(ui, &row.label, line, max_width))
+                .or_else(|| words.layout_line(ui, &row.label, format, max_width));
+            let g = match composed {
+                Some(g) => g,
+                None => {
+                    let mut job = egui::text::LayoutJob::simple_singleline(
+                        row.label.clone(),
+                        format.font_id.clone(),
+                        egui::Color32::PLACEHOLDER,
+                    );
+                    job.wrap = egui::text::TextWrapping::truncate_at_width(max_width);
+                    ui.fonts_mut(|f| f.layout_job(job))
+                }
+            };
+            row.galley = Some((max_width, g.clone()));
+            g
         }
-        let mut x = rect.left() + 4.0;
-        for c in row.colors.iter().take(4) {
-            let chip = egui::Rect::from_min_size(
-                egui::pos2(x, rect.top() + 5.0),
-                egui::vec2(6.0, ROW_HEIGHT - 10.0),
-            );
-            painter.rect_filled(chip, 2.0, *c);
-            x += 8.0;
-        }
-        x = x.max(rect.left() + 4.0 + 8.0 * 2.0) + 4.0;
-        let text_color = if selected {
-            visuals.selection.stroke.color
-        } else {
-            visuals.text_color()
-        };
-        let weak = visuals.weak_text_color();
-        // Right side: note marker and speaker.
-        let mut right = rect.right() - 4.0;
-        if let Some(g) = marks.note.clone().filter(|_| row.has_note) {
-            right -= g.size().x;
-            painter.galley(
-                egui::pos2(right, rect.center().y - g.size().y / 2.0),
-                g,
-                weak,
-            );
-            right -= 6.0;
-        }
-        if let Some(g) = marks.names.get(&row.speaker).cloned() {
-            let w = g.size().x.min(90.0);
-            right -= w;
-            painter
-                .with_clip_rect(egui::Rect::from_min_max(
-                    egui::pos2(right, rect.top()),
-                    egui::pos2(right + w, rect.bottom()),
-                ))
-                .galley(
-                    egui::pos2(right, rect.center().y - g.size().y / 2.0),
-                    g,
-                    weak,
-                );
-            right -= 8.0;
-        }
-        let max_width = (right - x).max(10.0);
-        let g = match &row.galley {
-            Some((w, g)) if *w == max_width => g.clone(),
-            _ => {
-                // A prepared line is refused if an earlier row's layout
-                // emptied the cache: then it is prepared again.
-                let composed = line
-                    .and_then(|line| words.compose_line(ui, &row.label, line, max_width))
-                    .or_else(|| words.layout_line(ui, &row.label, format, max_width));
-                let g = match composed {
-                    Some(g) => g,
-                    None => {
-                        let mut job = egui::text::LayoutJob::simple_singleline(
-                            row.label.clone(),
-                            format.font_id.clone(),
-                            egui::Color32::PLACEHOLDER,
-                        );
-                        job.wrap = egui::text::TextWrapping::truncate_at_width(max_width);
-                        ui.fonts_mut(|f| f.layout_job(job))
-                    }
-                };
-                row.galley = Some((max_width, g.clone()));
-                g
-            }
-        };
+    };
+    if !ui.is_rect_visible(rect) {
+        return response;
+    }
+    let visuals = ui.visuals();
+    let painter = ui.painter_at(rect);
+    if selected {
+        painter.rect_filled(rect, 3.0, visuals.selection.bg_fill);
+    } else if response.hovered() {
+        painter.rect_filled(rect, 3.0, visuals.widgets.hovered.weak_bg_fill);
+    }
+    for (i, c) in row.colors.iter().take(chips).enumerate() {
+        let chip = egui::Rect::from_min_size(
+            egui::pos2(rect.left() + 4.0 + 8.0 * i as f32, rect.top() + 5.0),
+            egui::vec2(6.0, ROW_HEIGHT - 10.0),
+        );
+        painter.rect_filled(chip, 2.0, *c);
+    }
+    let text_color = if selected {
+        visuals.selection.stroke.color
+    } else {
+        visuals.text_color()
+    };
+    let weak = visuals.weak_text_color();
+    if let (Some(g), Some(at)) = (note, note_x) {
         painter.galley(
-            egui::pos2(x, rect.center().y - g.size().y / 2.0),
-            g,
-            text_color,
+            egui::pos2(at, rect.center().y - g.size().y / 2.0),
+            g.clone(),
+            weak,
         );
     }
+    if let (Some(g), Some((at, w))) = (name, name_x) {
+        painter
+            .with_clip_rect(egui::Rect::from_min_max(
+                egui::pos2(at, rect.top()),
+                egui::pos2(at + w, rect.bottom()),
+            ))
+            .galley(
+                egui::pos2(at, rect.center().y - g.size().y / 2.0),
+                g.clone(),
+                weak,
+            );
+    }
+    painter.galley(
+        egui::pos2(x, rect.center().y - g.size().y / 2.0),
+        g,
+        text_color,
+    );
     response
 }
 
@@ -757,6 +771,30 @@ mod tests {
         frame(&ctx, &mut list, &p, |_| {});
         let after = drawn_galleys(&list);
         assert!(all_new(&before, &after));
+    }
+
+    #[test]
+    fn a_steady_list_prepares_no_label_again() {
+        let (p, ctx, mut list, _) = sample_list();
+        let shown = list.shown.clone();
+        assert!(
+            shown.len() < list.shown_len(),
+            "the sample must overflow the list: {shown:?}"
+        );
+        // Every row `show_rows` handed out has its label, the one just
+        // below the view too.
+        let drawn: Vec<&Row> = list
+            .formatted
+            .values()
+            .filter(|r| r.used == list.frame)
+            .collect();
+        assert_eq!(drawn.len(), shown.len());
+        assert!(drawn.iter().all(|r| r.galley.is_some()));
+        let lookups = list.words.lookups;
+        frame(&ctx, &mut list, &p, |_| {});
+        frame(&ctx, &mut list, &p, |_| {});
+        assert_eq!(list.shown, shown);
+        assert_eq!(list.words.lookups, lookups, "labels were prepared again");
     }
 
     #[test]
