@@ -9,6 +9,7 @@ use egui_kittest::kittest::Queryable;
 use marginalia::analysis::compare::{CompareTable, Topics};
 use marginalia::io::sample::sample_project;
 use marginalia::model::AnnotationId;
+use marginalia::ui::annotation_list::row_label;
 use marginalia::ui::viewpoints::snippet;
 use marginalia::ui::{FakeDialogs, MarginaliaApp};
 
@@ -106,9 +107,19 @@ fn linking_from_the_inspector_adds_a_relation_and_undo_removes_it() {
             .any(|r| r.from == from && r.to == target.id)
     );
     assert!(h.state().history().is_dirty());
+    // The inspector lists the new link under "Links".
+    let label = row_label(&target.quote);
+    assert!(
+        h.query_by_role_and_label(Role::Link, &label).is_some(),
+        "{label} in the inspector"
+    );
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run();
     assert_eq!(h.state().project().relations.len(), before);
+    assert!(
+        h.query_by_role_and_label(Role::Link, &label).is_none(),
+        "{label} still shown"
+    );
 }
 
 #[test]

@@ -68,6 +68,8 @@ pub struct ViewCtx<'a> {
     pub text_selection: Option<&'a Range<usize>>,
     /// Annotation counts, computed once per revision.
     pub counts: &'a Counts,
+    /// The links of each annotation, found once per revision.
+    pub links: &'a super::link_index::LinkIndex,
 }
 
 /// How many annotations each document, speaker and tag has. Rebuilt only

@@ -22,11 +22,16 @@ pub const ROW_HEIGHT: f32 = 24.0;
 /// Longest snippet shown, in chars.
 pub const SNIPPET_CHARS: usize = 80;
 
+/// Tag colour chips a row shows at most.
+const CHIPS: usize = 4;
+
 /// The label of a list row for a quote: white space collapsed, cut at
 /// [`SNIPPET_CHARS`] with an ellipsis (after the last whole word, unless
 /// that is in the first half), in curly quotes.
 pub fn row_label(quote: &str) -> String {
-    let mut out = String::from("“");
+    // Room for the snippet in 2-byte chars, the quotes and the ellipsis.
+    let mut out = String::with_capacity(quote.len().min(SNIPPET_CHARS * 2) + 12);
+    out.push('“');
     let mut n = 0;
     let mut space = false;
     for c in quote.chars() {
@@ -61,7 +66,10 @@ pub fn row_label(quote: &str) -> String {
 struct Row {
     id: AnnotationId,
     label: String,
-    colors: Vec<egui::Color32>,
+    /// The colours of the first [`CHIPS`] tags.
+    colors: [egui::Color32; CHIPS],
+    /// How many of `colors` there are.
+    chips: u8,
     speaker: String,
     has_note: bool,
     /// The label laid out, and the width it was cut to.
@@ -107,15 +115,20 @@ fn tooltip(p: &Project, a: &Annotation) -> String {
 
 impl Row {
     fn of(p: &Project, a: &Annotation) -> Self {
+        let mut colors = [egui::Color32::TRANSPARENT; CHIPS];
+        let mut chips = 0;
+        for (c, t) in colors
+            .iter_mut()
+            .zip(a.tags.iter().filter_map(|t| p.codebook.get(t)))
+        {
+            *c = color32(t.color);
+            chips += 1;
+        }
         Row {
             id: a.id.clone(),
             label: row_label(&a.quote),
-            colors: a
-                .tags
-                .iter()
-                .filter_map(|t| p.codebook.get(t))
-                .map(|t| color32(t.color))
-                .collect(),
+            colors,
+            chips,
             speaker: speaker_name(p, a),
             has_note: !a.note.trim().is_empty(),
             galley: None,
@@ -531,7 +544,7 @@ fn row_ui(
     });
     // Where things go: chips at the left, then the label, then the speaker
     // and the note mark at the right.
-    let chips = row.colors.len().min(4);
+    let chips = usize::from(row.chips);
     let x = (rect.left() + 4.0 + 8.0 * chips.max(2) as f32) + 4.0;
     let note = marks.note.as_ref().filter(|_| row.has_note);
     let name = marks.names.get(&row.speaker);
@@ -587,7 +600,7 @@ fn row_ui(
     } else if response.hovered() {
         painter.rect_filled(rect, 3.0, visuals.widgets.hovered.weak_bg_fill);
     }
-    for (i, c) in row.colors.iter().take(chips).enumerate() {
+    for (i, c) in row.colors[..chips].iter().enumerate() {
         let chip = egui::Rect::from_min_size(
             egui::pos2(rect.left() + 4.0 + 8.0 * i as f32, rect.top() + 5.0),
             egui::vec2(6.0, ROW_HEIGHT - 10.0),
@@ -673,6 +686,7 @@ mod tests {
                 selected: None,
                 text_selection: None,
                 counts: &counts,
+                links: &Default::default(),
             };
             list.ui(ui, &view, &mut Vec::new());
             also(ui);

@@ -11,6 +11,7 @@ use super::dialogs::Dialogs;
 use super::documents::DocumentsPanel;
 use super::file_ops::{Pending, PendingModal};
 use super::inspector::Inspector;
+use super::link_index::LinkIndex;
 use super::prefs::Prefs;
 use super::speakers_ui::SpeakersPanel;
 use super::text_view::{TextView, TextViewInput};
@@ -54,6 +55,7 @@ pub struct MarginaliaApp {
     pub(super) close_confirmed: bool,
     pub(super) viewpoints: ViewpointPanels,
     counts: Counts,
+    links: LinkIndex,
     last_title: String,
 }
 
@@ -91,6 +93,7 @@ impl MarginaliaApp {
             close_confirmed: false,
             viewpoints: ViewpointPanels::default(),
             counts: Counts::default(),
+            links: LinkIndex::default(),
             last_title: String::new(),
         };
         if let Some(p) = app.path.clone() {
@@ -196,6 +199,7 @@ impl MarginaliaApp {
         self.project = project;
         self.history = History::new_saved();
         self.counts = Counts::default();
+        self.links = LinkIndex::default();
         self.selected = None;
         self.text_view = TextView::new();
         self.codebook = CodebookPanel::default();
@@ -229,6 +233,7 @@ impl MarginaliaApp {
                     let rev = self.history.revision();
                     let after = self.project.annotation(&id);
                     self.counts.change(before.as_ref(), after, rev);
+                    self.links.keep(rev);
                     self.list.annotation_changed(id.clone(), rev);
                     self.text_view.annotation_changed(id, rev);
                 }
@@ -454,8 +459,10 @@ impl MarginaliaApp {
     fn draw_panels(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
         let selection = self.text_view.selection();
         self.counts.refresh(&self.project, self.history.revision());
+        self.links.refresh(&self.project, self.history.revision());
         let view = ViewCtx {
             counts: &self.counts,
+            links: &self.links,
             project: &self.project,
             revision: self.history.revision(),
             doc: self.doc.as_ref(),

@@ -503,16 +503,40 @@ impl CodebookPanel {
     }
 }
 
-/// A small rounded badge showing a hotkey.
-pub fn key_badge(ui: &mut egui::Ui, key: u8) {
-    let text = egui::RichText::new(key.to_string()).monospace().small();
-    egui::Frame::new()
-        .stroke(ui.visuals().widgets.noninteractive.bg_stroke)
-        .corner_radius(3.0)
-        .inner_margin(egui::Margin::symmetric(4, 0))
-        .show(ui, |ui| {
-            ui.label(text).on_hover_text(format!("Hotkey {key}"));
-        });
+/// A small rounded badge showing a hotkey: the digit in a thin outline,
+/// painted directly (one per tag row, every frame: no frame or child `Ui`).
+pub fn key_badge(ui: &mut egui::Ui, key: u8) -> egui::Response {
+    let digit = key.to_string();
+    let galley = egui::WidgetText::from(egui::RichText::new(digit.as_str()).monospace().small())
+        .into_galley(
+            ui,
+            Some(egui::TextWrapMode::Extend),
+            f32::INFINITY,
+            egui::TextStyle::Body,
+        );
+    let stroke = ui.visuals().widgets.noninteractive.bg_stroke;
+    // As tall as a row's widgets, like a key cap.
+    let inner = egui::vec2(
+        galley.size().x + 8.0,
+        galley
+            .size()
+            .y
+            .max(ui.spacing().interact_size.y - 2.0 * stroke.width),
+    );
+    let (rect, response) = ui.allocate_exact_size(
+        inner + egui::Vec2::splat(2.0 * stroke.width),
+        egui::Sense::hover(),
+    );
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, digit.as_str()));
+    if ui.is_rect_visible(rect) {
+        let painter = ui.painter();
+        painter.rect_stroke(rect, 3.0, stroke, egui::StrokeKind::Inside);
+        let at = rect.center() - galley.size() / 2.0;
+        painter.galley(at, galley, ui.visuals().text_color());
+    }
+    response.on_hover_ui(|ui| {
+        ui.label(format!("Hotkey {key}"));
+    })
 }
 
 fn unique_name(p: &Project, base: &str) -> String {

@@ -203,7 +203,7 @@ impl Inspector {
                 }
             });
 
-        let links: Vec<_> = p.relations_of(&a.id).collect();
+        let links: Vec<_> = view.links.of(p, &a.id).collect();
         if !links.is_empty() {
             ui.add_space(6.0);
             ui.label(egui::RichText::new("Links").strong());

@@ -20,6 +20,7 @@ pub mod exchange;
 mod exchange_ops;
 pub mod file_ops;
 pub mod inspector;
+pub mod link_index;
 pub mod link_ui;
 pub mod menus;
 pub mod prefs;
