@@ -3,14 +3,17 @@
 //!
 //! A frame is `ctx.run_ui(raw_input, draw)` (layout, widgets, painting into
 //! shapes) followed by `ctx.tessellate(shapes)` (shapes into triangles): all
-//! the CPU work of a frame except uploading to the GPU. Input comes from a
+//! the CPU work of a frame except uploading to the GPU. Its time is the CPU
+//! time of the thread that runs it (see [`thread_cpu_time`]), so time the
+//! thread spends waiting for a core that other processes hold does not
+//! count; the wall-clock time is kept beside it. Input comes from a
 //! [`Script`] of [`Step`]s: raw egui events (mouse wheel, drags, key presses)
 //! plus app-level [`Action`]s (scroll to a position, select text, jump to an
 //! annotation) that the draw callback carries out through the app's API.
 
 use egui::{Event, Key, Modifiers, MouseWheelSource, MouseWheelUnit, PointerButton, Pos2, Vec2};
 use std::ops::Range;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Size of the simulated screen, in points.
 pub const SCREEN: Vec2 = Vec2::new(1400.0, 900.0);
@@ -156,11 +159,35 @@ impl Script {
     }
 }
 
+/// CPU time the calling thread has used so far
+/// (`CLOCK_THREAD_CPUTIME_ID`), or `None` where the platform does not tell.
+pub fn thread_cpu_time() -> Option<Duration> {
+    #[cfg(unix)]
+    {
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: `ts` is a valid, writable timespec for the call.
+        let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+        let secs = u64::try_from(ts.tv_sec).ok()?;
+        let nanos = u32::try_from(ts.tv_nsec).ok()?;
+        (rc == 0).then(|| Duration::new(secs, nanos))
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
+}
+
 /// Frame times of a run, in milliseconds, in frame order.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FrameStats {
-    /// CPU time of each frame (run + tessellate).
+    /// CPU time of each frame (run + tessellate): the thread's CPU time, or
+    /// the wall-clock time where the platform has no thread clock.
     pub times_ms: Vec<f64>,
+    /// Wall-clock time of each frame.
+    pub wall_ms: Vec<f64>,
     /// The kind of each frame.
     pub kinds: Vec<StepKind>,
 }
@@ -183,6 +210,11 @@ impl FrameStats {
             .collect();
         FrameStats {
             times_ms: keep.iter().map(|&i| self.times_ms[i]).collect(),
+            wall_ms: keep
+                .iter()
+                .filter_map(|&i| self.wall_ms.get(i))
+                .copied()
+                .collect(),
             kinds: keep.iter().map(|&i| self.kinds[i]).collect(),
         }
     }
@@ -192,19 +224,23 @@ impl FrameStats {
         let keep: Vec<usize> = (0..self.len()).filter(|&i| self.kinds[i] == kind).collect();
         FrameStats {
             times_ms: keep.iter().map(|&i| self.times_ms[i]).collect(),
+            wall_ms: keep
+                .iter()
+                .filter_map(|&i| self.wall_ms.get(i))
+                .copied()
+                .collect(),
             kinds: vec![kind; keep.len()],
         }
     }
 
     /// The `p`-th percentile (nearest rank, `p` in 0–100); 0 with no frames.
     pub fn percentile(&self, p: f64) -> f64 {
-        let mut v = self.times_ms.clone();
-        if v.is_empty() {
-            return 0.0;
-        }
-        v.sort_by(f64::total_cmp);
-        let rank = ((p / 100.0) * v.len() as f64).ceil() as usize;
-        v[rank.clamp(1, v.len()) - 1]
+        percentile(&self.times_ms, p)
+    }
+
+    /// The 95th percentile of the wall-clock times.
+    pub fn wall_p95(&self) -> f64 {
+        percentile(&self.wall_ms, 95.0)
     }
 
     /// The median.
@@ -221,6 +257,17 @@ impl FrameStats {
     pub fn max(&self) -> f64 {
         self.times_ms.iter().copied().fold(0.0, f64::max)
     }
+}
+
+/// The `p`-th percentile of `times` (nearest rank); 0 when empty.
+fn percentile(times: &[f64], p: f64) -> f64 {
+    let mut v = times.to_vec();
+    if v.is_empty() {
+        return 0.0;
+    }
+    v.sort_by(f64::total_cmp);
+    let rank = ((p / 100.0) * v.len() as f64).ceil() as usize;
+    v[rank.clamp(1, v.len()) - 1]
 }
 
 /// Runs every step of `script` as one frame of `ctx` on a [`SCREEN`]-sized
@@ -240,6 +287,7 @@ pub fn drive(
             events: step.events.clone(),
             ..Default::default()
         };
+        let cpu0 = thread_cpu_time();
         let t0 = Instant::now();
         let output = ctx.run_ui(raw, |ui| draw(ui, step));
         let egui::FullOutput {
@@ -249,12 +297,16 @@ pub fn drive(
             ..
         } = output;
         let primitives = ctx.tessellate(shapes, pixels_per_point);
-        let elapsed = t0.elapsed();
+        let wall = t0.elapsed();
+        let cpu = cpu0
+            .zip(thread_cpu_time())
+            .map_or(wall, |(a, b)| b.saturating_sub(a));
         std::hint::black_box(&primitives);
         // No GPU to upload font atlas changes to; egui panics if they are
         // dropped unapplied.
         textures_delta.clear();
-        stats.times_ms.push(elapsed.as_secs_f64() * 1000.0);
+        stats.times_ms.push(cpu.as_secs_f64() * 1000.0);
+        stats.wall_ms.push(wall.as_secs_f64() * 1000.0);
         stats.kinds.push(step.kind);
     }
     stats
@@ -299,12 +351,35 @@ mod tests {
     fn percentiles_use_nearest_rank() {
         let st = FrameStats {
             times_ms: (1..=100).rev().map(f64::from).collect(),
+            wall_ms: (101..=200).map(f64::from).collect(),
             kinds: vec![StepKind::Scroll; 100],
         };
         assert_eq!(st.p50(), 50.0);
         assert_eq!(st.p95(), 95.0);
         assert_eq!(st.max(), 100.0);
+        assert_eq!(st.wall_p95(), 195.0);
         assert_eq!(FrameStats::default().p95(), 0.0);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_thread_clock_counts_work_and_not_sleep() {
+        let cpu = || thread_cpu_time().expect("a thread clock on unix");
+        let c0 = cpu();
+        std::thread::sleep(Duration::from_millis(60));
+        let slept = cpu() - c0;
+        assert!(
+            slept < Duration::from_millis(30),
+            "{slept:?} while sleeping"
+        );
+        let (c1, t1) = (cpu(), Instant::now());
+        let mut x = 0u64;
+        while t1.elapsed() < Duration::from_millis(30) {
+            x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(7));
+        }
+        let busy = cpu() - c1;
+        assert!(busy > Duration::from_millis(3), "{busy:?} while busy");
+        assert!(busy <= t1.elapsed() + Duration::from_millis(2));
     }
 
     #[test]
@@ -320,5 +395,6 @@ mod tests {
         assert_eq!(stats.len(), 12);
         assert_eq!(stats.warm().len(), 11);
         assert!(stats.times_ms.iter().all(|t| *t >= 0.0));
+        assert_eq!(stats.wall_ms.len(), 12);
     }
 }
