@@ -194,12 +194,19 @@ pub struct AnnotationList {
     marks: Marks,
 }
 
-/// Formatted rows kept at most (a row's label galley is some 15 KB); past
-/// it the rows drawn longest ago go, down to [`KEEP_ROWS`].
+/// Formatted rows kept (a row's label galley is some 15 KB): past it the
+/// rows drawn longest ago go, [`TRIM_STEP`] at a time in frames that
+/// format no new row.
 pub const MAX_ROWS: usize = 600;
 
-/// Formatted rows left after trimming, the ones drawn last.
-pub const KEEP_ROWS: usize = 300;
+/// Rows dropped at most in one frame while more than [`MAX_ROWS`] are kept:
+/// dropping a row frees its galley (about a microsecond), and 300 at once
+/// made a 0.3 ms frame.
+pub const TRIM_STEP: usize = 32;
+
+/// Rows kept at most even while every frame formats new ones (the list
+/// scrolled without a pause): past it a frame drops down to [`MAX_ROWS`].
+pub const HARD_MAX_ROWS: usize = 2 * MAX_ROWS;
 
 impl AnnotationList {
     /// Scrolls the list to this annotation on the next frame.
@@ -437,6 +444,7 @@ impl AnnotationList {
         }
         self.frame += 1;
         let frame = self.frame;
+        let mut made_rows = false;
         area.show_rows(ui, ROW_HEIGHT, shown_len, |ui, range| {
             self.shown = range.clone();
             let shown: Vec<&Annotation> = range
@@ -467,6 +475,7 @@ impl AnnotationList {
                 }
             }
             let mut prepared: Vec<Option<Prepared>> = Vec::new();
+            made_rows = !new_labels.is_empty();
             if !new_labels.is_empty() {
                 // One text per new row, in order (empty if a row were gone).
                 let labels: Vec<&str> = new_labels
@@ -500,7 +509,7 @@ impl AnnotationList {
             }
         });
         self.words = words;
-        self.trim_rows();
+        self.trim_rows(made_rows);
     }
 
     /// Drops every laid-out label and name (the fonts changed, or egui
@@ -512,18 +521,30 @@ impl AnnotationList {
         self.marks = Marks::default();
     }
 
-    /// Drops the rows drawn longest ago once more than [`MAX_ROWS`] are
+    /// Drops the rows drawn longest ago while more than [`MAX_ROWS`] are
     /// kept, so scrolling through 50,000 annotations does not keep 50,000
-    /// laid-out labels. O(rows kept), once every `MAX_ROWS - KEEP_ROWS` new
-    /// rows.
-    fn trim_rows(&mut self) {
-        if self.formatted.len() <= MAX_ROWS {
-            return;
-        }
+    /// laid-out labels. A frame that formatted new rows (`busy`: a jump, a
+    /// scroll) leaves them unless [`HARD_MAX_ROWS`] are kept; another drops
+    /// [`TRIM_STEP`] at most. O(rows kept) when it drops any.
+    fn trim_rows(&mut self, busy: bool) {
+        let len = self.formatted.len();
+        let drop = match busy {
+            true if len > HARD_MAX_ROWS => len - MAX_ROWS,
+            false if len > MAX_ROWS => (len - MAX_ROWS).min(TRIM_STEP),
+            _ => return,
+        };
         let mut stamps: Vec<u64> = self.formatted.values().map(|r| r.used).collect();
-        let cut = stamps.len() - KEEP_ROWS;
-        let (_, &mut oldest_kept, _) = stamps.select_nth_unstable(cut);
-        self.formatted.retain(|_, r| r.used >= oldest_kept);
+        let (older, &mut first_kept, _) = stamps.select_nth_unstable(drop);
+        // Rows drawn in the same frame share a stamp: of those with the
+        // stamp of the first row kept, as many go as make `drop`.
+        let mut ties = drop - older.iter().filter(|&&s| s < first_kept).count();
+        self.formatted.retain(|_, r| {
+            if r.used == first_kept && ties > 0 {
+                ties -= 1;
+                return false;
+            }
+            r.used >= first_kept
+        });
     }
 }
 
@@ -811,32 +832,58 @@ mod tests {
         assert_eq!(list.words.lookups, lookups, "labels were prepared again");
     }
 
-    #[test]
-    fn only_the_rows_drawn_last_are_kept() {
+    /// A list holding `n` formatted rows `a0`, `a1`, …, row `k` drawn in
+    /// frame `stamp(k)`.
+    fn list_of_rows(n: usize, stamp: impl Fn(usize) -> u64) -> AnnotationList {
         let p = crate::io::sample::sample_project();
         let a = &p.annotations[0];
         let mut list = AnnotationList::default();
-        for k in 0..MAX_ROWS + 1 {
+        for k in 0..n {
             let mut row = Row::of(&p, a);
             row.id = AnnotationId::new(format!("a{k}"));
-            // Drawn in reverse order: row 0 last.
-            row.used = (MAX_ROWS + 1 - k) as u64;
+            row.used = stamp(k);
             list.formatted.insert(row.id.clone(), row);
         }
-        list.trim_rows();
-        assert_eq!(list.formatted.len(), KEEP_ROWS);
-        assert!(list.formatted.contains_key(&AnnotationId::new("a0")));
-        assert!(
+        list
+    }
+
+    #[test]
+    fn rows_drawn_longest_ago_go_a_few_at_a_time_in_quiet_frames() {
+        let has = |list: &AnnotationList, k: usize| {
             list.formatted
-                .contains_key(&AnnotationId::new(format!("a{}", KEEP_ROWS - 1)))
+                .contains_key(&AnnotationId::new(format!("a{k}")))
+        };
+        // Row 0 drawn last; 40 rows over the limit.
+        let n = MAX_ROWS + 40;
+        let mut list = list_of_rows(n, |k| (n - k) as u64);
+        // A frame that formatted new rows leaves them all.
+        list.trim_rows(true);
+        assert_eq!(list.formatted.len(), n);
+        // Quiet frames drop the oldest, TRIM_STEP at a time.
+        list.trim_rows(false);
+        assert_eq!(list.formatted.len(), n - TRIM_STEP);
+        assert!(has(&list, 0) && has(&list, n - TRIM_STEP - 1));
+        assert!(!has(&list, n - TRIM_STEP) && !has(&list, n - 1));
+        list.trim_rows(false);
+        assert_eq!(list.formatted.len(), MAX_ROWS);
+        assert!(has(&list, MAX_ROWS - 1) && !has(&list, MAX_ROWS));
+        list.trim_rows(false);
+        assert_eq!(list.formatted.len(), MAX_ROWS);
+
+        // Rows drawn in the same frame: exactly TRIM_STEP go all the same.
+        let mut list = list_of_rows(MAX_ROWS + 100, |k| (k / 50) as u64);
+        list.trim_rows(false);
+        assert_eq!(list.formatted.len(), MAX_ROWS + 100 - TRIM_STEP);
+        assert_eq!(
+            list.formatted.values().filter(|r| r.used == 0).count(),
+            50 - TRIM_STEP
         );
-        assert!(
-            !list
-                .formatted
-                .contains_key(&AnnotationId::new(format!("a{KEEP_ROWS}")))
-        );
-        // Under the limit nothing goes.
-        list.trim_rows();
-        assert_eq!(list.formatted.len(), KEEP_ROWS);
+
+        // Past the hard limit even a busy frame trims, to MAX_ROWS.
+        let n = HARD_MAX_ROWS + 1;
+        let mut list = list_of_rows(n, |k| (n - k) as u64);
+        list.trim_rows(true);
+        assert_eq!(list.formatted.len(), MAX_ROWS);
+        assert!(has(&list, MAX_ROWS - 1) && !has(&list, MAX_ROWS));
     }
 }
