@@ -188,7 +188,7 @@ impl Edit {
                 }
                 let complete = p.annotation_ids.is_complete_for(&p.annotations);
                 let gone = p.annotations.remove(i);
-                p.annotation_ids.removed(&p.annotations, &id, complete);
+                p.annotation_ids.removed(&p.annotations, &id, i, complete);
                 Ok(Edit::AddAnnotation(*gone))
             }
             Edit::UpdateAnnotation(a) => {
@@ -198,8 +198,11 @@ impl Edit {
                 check_annotation(p, &a)?;
                 let complete = p.annotation_ids.is_complete_for(&p.annotations);
                 let old = p.annotations.remove(i);
+                p.annotation_ids
+                    .removed(&p.annotations, &old.id, i, complete);
                 let j = p.insertion_index(&a);
                 let id = a.id.clone();
+                let complete = p.annotation_ids.is_complete_for(&p.annotations);
                 p.annotations.insert(j, Box::new(a));
                 p.annotation_ids.inserted(&p.annotations, &id, j, complete);
                 Ok(Edit::UpdateAnnotation(*old))
