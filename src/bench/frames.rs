@@ -203,6 +203,13 @@ impl FrameStats {
         self.times_ms.is_empty()
     }
 
+    /// Adds the frames of another run after these.
+    pub fn append(&mut self, other: FrameStats) {
+        self.times_ms.extend(other.times_ms);
+        self.wall_ms.extend(other.wall_ms);
+        self.kinds.extend(other.kinds);
+    }
+
     /// The frames other than the first (cold) one.
     pub fn warm(&self) -> FrameStats {
         let keep: Vec<usize> = (0..self.len())

@@ -86,8 +86,11 @@ pub fn draw_app_frame(app: &mut AppUnderTest, ui: &mut egui::Ui, step: &Step) {
 pub struct BenchConfig {
     /// The generated project.
     pub gen_config: GenConfig,
-    /// Frames per project (the first, cold frame included).
+    /// Frames per project and run (the first, cold frame included).
     pub frames: usize,
+    /// Runs of the frames: the seed project and the big one in turn, each
+    /// run a fresh app; the percentiles are over the frames of all runs.
+    pub runs: usize,
     /// Also write the generated project here.
     pub write_project: Option<PathBuf>,
     /// Measure the exporters (skipped in quick unit tests).
@@ -100,6 +103,7 @@ impl BenchConfig {
         Self {
             gen_config: GenConfig::full(seed),
             frames: 600,
+            runs: 3,
             write_project: None,
             exports: true,
         }
@@ -110,6 +114,7 @@ impl BenchConfig {
         Self {
             gen_config: GenConfig::quick(seed),
             frames: 200,
+            runs: 3,
             write_project: None,
             exports: true,
         }
@@ -180,6 +185,8 @@ impl FrameSummary {
 pub struct BenchReport {
     /// The PRNG seed.
     pub seed: u64,
+    /// Runs of the frames per project.
+    pub runs: usize,
     /// Chars in the generated document.
     pub doc_chars: usize,
     /// Bytes (UTF-8) of the generated document.
@@ -303,9 +310,34 @@ pub fn run(cfg: &BenchConfig) -> anyhow::Result<BenchReport> {
     }
     let save_ms = median3(saves);
 
-    // Frames: the seed project first (same process, same fonts), then the big one.
-    let (seed_stats, _, _) = run_frames(seed_project, cfg.frames);
-    let (big_stats, build_ms, app) = run_frames(project, cfg.frames);
+    // Frames: the seed project, then the big one (same process, same
+    // fonts), in turn, `runs` times: a stretch of a slow machine then falls
+    // on both. Each run is a fresh app; the big project is parsed again
+    // (after the last run's app is gone, so the peak stays one copy).
+    let mut seed_stats = FrameStats::default();
+    let mut big_stats = FrameStats::default();
+    let mut build_ms = 0.0;
+    let mut project = Some(project);
+    let mut app = None;
+    for run in 0..cfg.runs.max(1) {
+        seed_stats.append(run_frames(seed_project.clone(), cfg.frames).0);
+        drop(app.take());
+        let project = match project.take() {
+            Some(p) => p,
+            None => {
+                let src = std::fs::read_to_string(&big_path)
+                    .with_context(|| big_path.display().to_string())?;
+                project_file::parse(&src)?
+            }
+        };
+        let (stats, ms, a) = run_frames(project, cfg.frames);
+        if run == 0 {
+            build_ms = ms;
+        }
+        big_stats.append(stats);
+        app = Some(a);
+    }
+    let app = app.context("no run of the frames")?;
     let big = FrameSummary::of(&big_stats);
     let seed_frames = FrameSummary::of(&seed_stats);
     let open_ms = load_ms + build_ms + big.first_ms;
@@ -358,6 +390,7 @@ pub fn run(cfg: &BenchConfig) -> anyhow::Result<BenchReport> {
 
     Ok(BenchReport {
         seed: cfg.gen_config.seed,
+        runs: cfg.runs.max(1),
         doc_chars,
         doc_bytes,
         annotations,
@@ -448,6 +481,7 @@ impl BenchReport {
             "load_validate_sort_ms": r3(self.validate_sort_ms()),
             "first_frame_ms": r3(self.big.first_ms),
             "frames": self.big.frames,
+            "runs": self.runs,
             "frame_by_kind_ms": by_kind(&self.big),
             "seed_frame_p50_ms": r3(self.seed_frames.p50_ms),
             "seed_frame_max_ms": r3(self.seed_frames.max_ms),
@@ -597,13 +631,14 @@ impl BenchReport {
         let _ = writeln!(
             out,
             "marginalia bench: seed {}, document {:.2} MB ({} chars), {} annotations, \
-             project file {:.1} MB, {} frames per project (+1 cold)",
+             project file {:.1} MB, {} runs of {} frames per project (+1 cold each)",
             self.seed,
             self.doc_bytes as f64 / 1e6,
             self.doc_chars,
             self.annotations,
             self.project_file_bytes as f64 / 1e6,
-            self.big.frames,
+            self.runs,
+            self.big.frames / self.runs.max(1),
         );
         let _ = writeln!(
             out,
@@ -644,6 +679,7 @@ mod tests {
                 annotations: 500,
             },
             frames: 11,
+            runs: 2,
             write_project: None,
             exports: true,
         };
@@ -668,8 +704,13 @@ mod tests {
         }
         assert_eq!(j["annotations"], 500);
         assert!(j["doc_chars"].as_u64().unwrap() > 10_000);
-        assert_eq!(r.big.frames, 10);
-        assert_eq!(r.seed_frames.frames, 10);
+        // Two runs of ten warm frames each, pooled; a cold frame a run.
+        assert_eq!(r.big.frames, 20);
+        assert_eq!(r.seed_frames.frames, 20);
+        assert_eq!(j["runs"], 2);
+        let first = |s: &FrameStats| s.kinds.iter().filter(|k| **k == StepKind::First).count();
+        assert_eq!(first(&r.big_frames), 2);
+        assert_eq!(r.big_frames.len(), 22);
         for s in [&r.big, &r.seed_frames] {
             assert!(0.0 < s.p50_ms && s.p50_ms <= s.p95_ms && s.p95_ms <= s.max_ms);
         }
@@ -681,6 +722,7 @@ mod tests {
         for needle in ["load", "save", "export csv", "p95", "ratio", "peak RSS"] {
             assert!(table.contains(needle), "{needle} missing from\n{table}");
         }
+        assert!(table.contains("2 runs of 10 frames"), "{table}");
         if cfg!(target_os = "linux") {
             assert!(r.peak_rss_mb.unwrap() > 1.0);
         }
@@ -727,6 +769,7 @@ mod tests {
                 annotations: 50,
             },
             frames: 2,
+            runs: 1,
             write_project: Some(out.clone()),
             exports: false,
         };

@@ -18,6 +18,10 @@ pub struct BenchArgs {
     /// Frames to run on each project (default 600, or 200 with --quick).
     #[arg(long, value_name = "N")]
     pub frames: Option<usize>,
+    /// Runs of the frames on each project (default 3), the seed project and
+    /// the big one in turn; the percentiles are over all of them.
+    #[arg(long, value_name = "N")]
+    pub runs: Option<usize>,
     /// Seed of the generated document: the same seed, the same project.
     #[arg(long, value_name = "N", default_value_t = 42)]
     pub seed: u64,
@@ -45,6 +49,9 @@ impl BenchArgs {
         };
         if let Some(n) = self.frames {
             cfg.frames = n.max(2);
+        }
+        if let Some(n) = self.runs {
+            cfg.runs = n.max(1);
         }
         if let Some(b) = self.doc_bytes {
             cfg.gen_config.doc_bytes = b;
@@ -91,6 +98,19 @@ mod tests {
         assert_eq!(full.gen_config.doc_bytes, 5_000_000);
         assert_eq!(full.gen_config.annotations, 50_000);
         assert_eq!(full.gen_config.seed, 42);
+        assert_eq!(full.runs, 3);
+        assert_eq!(
+            bench_args(&["marginalia", "bench", "--runs", "5"])
+                .config()
+                .runs,
+            5
+        );
+        assert_eq!(
+            bench_args(&["marginalia", "bench", "--runs", "0"])
+                .config()
+                .runs,
+            1
+        );
 
         let a = bench_args(&[
             "marginalia",
