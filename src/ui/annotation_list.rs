@@ -12,7 +12,7 @@
 use super::actions::{Action, ViewCtx, color32};
 use super::text_view::atlas;
 use super::text_view::compose::{Prepared, WordCache};
-use crate::model::{Annotation, AnnotationId, DocId, Project, TagId};
+use crate::model::{Annotation, AnnotationId, DocId, Project, Speaker, TagId};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -62,15 +62,18 @@ pub fn row_label(quote: &str) -> String {
     out
 }
 
+/// A row of the list as formatted for one annotation (the annotation
+/// itself is the key it is kept under).
 #[derive(Clone, Debug)]
 struct Row {
-    id: AnnotationId,
     label: String,
     /// The colours of the first [`CHIPS`] tags.
     colors: [egui::Color32; CHIPS],
     /// How many of `colors` there are.
     chips: u8,
-    speaker: String,
+    /// The speaker, by position in `Project::speakers` (rows are formatted
+    /// again whenever an edit other than one annotation's comes).
+    speaker: Option<usize>,
     has_note: bool,
     /// The label laid out, and the width it was cut to.
     galley: Option<(f32, Arc<egui::Galley>)>,
@@ -125,11 +128,13 @@ impl Row {
             chips += 1;
         }
         Row {
-            id: a.id.clone(),
             label: row_label(&a.quote),
             colors,
             chips,
-            speaker: speaker_name(p, a),
+            speaker: a
+                .speaker
+                .as_ref()
+                .and_then(|s| p.speakers.iter().position(|x| &x.id == s)),
             has_note: !a.note.trim().is_empty(),
             galley: None,
             used: 0,
@@ -137,13 +142,17 @@ impl Row {
     }
 }
 
-/// The name the list shows for an annotation's speaker (first alias, else
-/// the name; empty for none).
+/// The name the list shows for a speaker: the first alias, else the name.
+fn shown_name(s: &Speaker) -> &str {
+    s.aliases.first().unwrap_or(&s.name)
+}
+
+/// The name the list shows for an annotation's speaker (empty for none).
 fn speaker_name(p: &Project, a: &Annotation) -> String {
     a.speaker
         .as_ref()
         .and_then(|s| p.speaker(s))
-        .map(|s| s.aliases.first().unwrap_or(&s.name).clone())
+        .map(|s| shown_name(s).to_owned())
         .unwrap_or_default()
 }
 
@@ -455,20 +464,22 @@ impl AnnotationList {
             // their labels laid out together (one egui job, not one a row).
             let mut new_labels: Vec<usize> = Vec::new();
             for (k, a) in shown.iter().enumerate() {
-                let row = self
-                    .formatted
-                    .entry(a.id.clone())
-                    .or_insert_with(|| Row::of(p, a));
+                // The id is cloned only for a row new to the map.
+                if !self.formatted.contains_key(&a.id) {
+                    self.formatted.insert(a.id.clone(), Row::of(p, a));
+                }
+                let Some(row) = self.formatted.get_mut(&a.id) else {
+                    continue;
+                };
                 row.used = frame;
-                if !row.speaker.is_empty() && !self.marks.names.contains_key(&row.speaker) {
-                    let name = ui.fonts_mut(|f| {
-                        f.layout_no_wrap(
-                            row.speaker.clone(),
-                            small.clone(),
-                            egui::Color32::PLACEHOLDER,
-                        )
+                let name = row.speaker.and_then(|i| p.speakers.get(i)).map(shown_name);
+                if let Some(name) = name.filter(|n| !n.is_empty())
+                    && !self.marks.names.contains_key(name)
+                {
+                    let galley = ui.fonts_mut(|f| {
+                        f.layout_no_wrap(name.to_owned(), small.clone(), egui::Color32::PLACEHOLDER)
                     });
-                    self.marks.names.insert(row.speaker.clone(), name);
+                    self.marks.names.insert(name.to_owned(), galley);
                 }
                 if row.galley.is_none() {
                     new_labels.push(k);
@@ -497,14 +508,19 @@ impl AnnotationList {
                 let Some(row) = self.formatted.get_mut(&a.id) else {
                     continue;
                 };
-                let selected = view.selected == Some(&row.id);
+                let selected = view.selected == Some(&a.id);
                 let line = prepared.get(k).and_then(Option::as_ref);
-                let response = row_ui(ui, row, selected, &mut words, &format, line, &self.marks);
+                let name = row
+                    .speaker
+                    .and_then(|i| p.speakers.get(i))
+                    .and_then(|s| self.marks.names.get(shown_name(s)));
+                let marks = (self.marks.note.as_ref(), name);
+                let response = row_ui(ui, row, selected, &mut words, &format, line, marks);
                 let response = response.on_hover_ui(|ui| {
                     ui.label(tooltip(p, a));
                 });
                 if response.clicked() {
-                    actions.push(Action::Reveal(row.id.clone()));
+                    actions.push(Action::Reveal(a.id.clone()));
                 }
             }
         });
@@ -555,7 +571,7 @@ fn row_ui(
     words: &mut WordCache,
     format: &egui::TextFormat,
     line: Option<&Prepared>,
-    marks: &Marks,
+    (note, name): (Option<&Arc<egui::Galley>>, Option<&Arc<egui::Galley>>),
 ) -> egui::Response {
     let width = ui.available_width();
     let (rect, response) =
@@ -567,8 +583,7 @@ fn row_ui(
     // and the note mark at the right.
     let chips = usize::from(row.chips);
     let x = (rect.left() + 4.0 + 8.0 * chips.max(2) as f32) + 4.0;
-    let note = marks.note.as_ref().filter(|_| row.has_note);
-    let name = marks.names.get(&row.speaker);
+    let note = note.filter(|_| row.has_note);
     let mut right = rect.right() - 4.0;
     let note_x = note.map(|g| {
         right -= g.size().x;
@@ -717,17 +732,18 @@ mod tests {
 
     /// The label and speaker-name galleys of the rows drawn last frame,
     /// by annotation.
-    fn drawn_galleys(list: &AnnotationList) -> Vec<(AnnotationId, Arc<egui::Galley>)> {
+    fn drawn_galleys(list: &AnnotationList, p: &Project) -> Vec<(AnnotationId, Arc<egui::Galley>)> {
         let mut out: Vec<(AnnotationId, Arc<egui::Galley>)> = list
             .formatted
-            .values()
-            .filter(|r| r.used == list.frame)
-            .flat_map(|r| {
+            .iter()
+            .filter(|(_, r)| r.used == list.frame)
+            .flat_map(|(id, r)| {
                 let label = r.galley.as_ref().map(|g| g.1.clone());
-                [label, list.marks.names.get(&r.speaker).cloned()]
-                    .into_iter()
-                    .flatten()
-                    .map(|g| (r.id.clone(), g))
+                let name = r
+                    .speaker
+                    .and_then(|i| p.speakers.get(i))
+                    .and_then(|s| list.marks.names.get(shown_name(s)).cloned());
+                [label, name].into_iter().flatten().map(|g| (id.clone(), g))
             })
             .collect();
         out.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.size().x.total_cmp(&b.1.size().x)));
@@ -760,7 +776,7 @@ mod tests {
         let mut list = AnnotationList::default();
         frame(&ctx, &mut list, &p, |_| {});
         frame(&ctx, &mut list, &p, |_| {});
-        let before = drawn_galleys(&list);
+        let before = drawn_galleys(&list, &p);
         assert!(before.iter().any(|(_, g)| g.text().starts_with('“')));
         assert!(
             before.iter().any(|(_, g)| !g.text().starts_with('“')),
@@ -782,7 +798,7 @@ mod tests {
         });
         frame(&ctx, &mut list, &p, |_| {});
         frame(&ctx, &mut list, &p, |_| {});
-        let after = drawn_galleys(&list);
+        let after = drawn_galleys(&list, &p);
         assert!(all_new(&before, &after));
         for ((_, old), (_, new)) in before.iter().zip(&after) {
             assert_eq!(size(new), size(old).map(|s| s + 3.0), "{}", new.text());
@@ -794,7 +810,7 @@ mod tests {
         let (p, ctx, mut list, before) = sample_list();
         // A steady frame keeps every label.
         frame(&ctx, &mut list, &p, |_| {});
-        let same = drawn_galleys(&list);
+        let same = drawn_galleys(&list, &p);
         assert_eq!(same.len(), before.len());
         assert!(
             same.iter()
@@ -804,7 +820,7 @@ mod tests {
         // Fill the atlas past egui's limit; the next pass empties it.
         frame(&ctx, &mut list, &p, |ui| atlas::overfill_atlas(ui));
         frame(&ctx, &mut list, &p, |_| {});
-        let after = drawn_galleys(&list);
+        let after = drawn_galleys(&list, &p);
         assert!(all_new(&before, &after));
     }
 
@@ -840,9 +856,9 @@ mod tests {
         let mut list = AnnotationList::default();
         for k in 0..n {
             let mut row = Row::of(&p, a);
-            row.id = AnnotationId::new(format!("a{k}"));
             row.used = stamp(k);
-            list.formatted.insert(row.id.clone(), row);
+            list.formatted
+                .insert(AnnotationId::new(format!("a{k}")), row);
         }
         list
     }
