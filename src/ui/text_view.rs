@@ -521,21 +521,23 @@ impl TextView {
         let row_top = layout
             .get(p)
             .map_or(0.0, |lo| lo.row_top(start - para.chars.start));
-        let mut acc = 0.0;
-        let mut q = p;
-        // Above: the paragraphs the screen shows above the target's row,
-        // so their exact heights place it where it will show.
-        while q > 0 && acc < above - f64::from(row_top) {
-            q -= 1;
-            layout.ensure(ui, text, paras, q);
-            acc += f64::from(layout.heights.get(q));
-        }
-        let mut acc = f64::from(layout.heights.get(p) - row_top);
+        let mut below_h = f64::from(layout.heights.get(p) - row_top);
         let mut q = p;
         // Below: the rest of the screen (the paint lays out no more), so
         // near the end the clamp below uses exact heights.
-        while q + 1 < n && acc < below {
+        while q + 1 < n && below_h < below {
             q += 1;
+            layout.ensure(ui, text, paras, q);
+            below_h += f64::from(layout.heights.get(q));
+        }
+        // Above: the paragraphs the screen shows above the target's row,
+        // so their exact heights place it where it will show. Near the end
+        // of the text the screen shows more than `above` of them.
+        let above_h = above.max(f64::from(view_h) - below_h);
+        let mut acc = 0.0;
+        let mut q = p;
+        while q > 0 && acc < above_h - f64::from(row_top) {
+            q -= 1;
             layout.ensure(ui, text, paras, q);
             acc += f64::from(layout.heights.get(q));
         }
