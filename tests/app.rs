@@ -712,6 +712,7 @@ fn jumping_to_the_last_annotation_of_a_large_project_lands_in_one_frame() {
         seed: 11,
         doc_bytes: 1_000_000,
         annotations: 10_000,
+        vocabulary: Default::default(),
     });
     let last = p.annotations.last().expect("annotations").clone();
     // The generated text has emoji no bundled font draws: boxes, not a panic.

@@ -7,7 +7,8 @@
 //!
 //! The text mixes English-like and Cyrillic words, curly quotes, em dashes,
 //! NBSP and emoji (multi-codepoint ones too: 👋🏽, 🇺🇦, 👩‍🔬), in paragraphs
-//! of 40–1200 chars, some opening with a speaker label. Annotations are
+//! of 40–1200 chars, some opening with a speaker label. Its words come in
+//! many forms, as a book's do (see [`Vocabulary`]). Annotations are
 //! word-aligned spans, some nested in or overlapping others, with one to three
 //! tags, a speaker and sometimes a note.
 //!
@@ -23,6 +24,21 @@ use crate::model::{
 };
 use std::ops::Range;
 
+/// How many distinct words the text uses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Vocabulary {
+    /// Each base word also in up to 98 other forms (endings added), the
+    /// forms drawn with a Zipf-like law (form `k` about as often as `1/k`):
+    /// some 40,000 distinct words in 5 MB, the 2,000 most frequent making
+    /// about 80 % of the text, as in a book. A view that lays out each
+    /// distinct word once meets new words on every new page.
+    #[default]
+    Book,
+    /// The base word lists only: some 400 distinct words in the whole text
+    /// (the figures of the first rounds in BENCHMARKS.md).
+    Small,
+}
+
 /// What to generate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GenConfig {
@@ -32,6 +48,8 @@ pub struct GenConfig {
     pub doc_bytes: usize,
     /// Exact number of annotations.
     pub annotations: usize,
+    /// How varied the words are.
+    pub vocabulary: Vocabulary,
 }
 
 impl GenConfig {
@@ -41,6 +59,7 @@ impl GenConfig {
             seed,
             doc_bytes: 5_000_000,
             annotations: 50_000,
+            vocabulary: Vocabulary::Book,
         }
     }
 
@@ -50,6 +69,7 @@ impl GenConfig {
             seed,
             doc_bytes: 500_000,
             annotations: 5_000,
+            vocabulary: Vocabulary::Book,
         }
     }
 }
@@ -395,8 +415,45 @@ fn capitalized(w: &str) -> String {
     }
 }
 
+/// Endings of the English-like words' other forms: form `k` takes
+/// `LATIN_ENDINGS.0[k % 10]` then `LATIN_ENDINGS.1[k / 10]`.
+const LATIN_ENDINGS: ([&str; 10], [&str; 10]) = (
+    [
+        "s", "ed", "ing", "er", "ly", "al", "ness", "ion", "ive", "ment",
+    ],
+    [
+        "", "s", "es", "ly", "er", "ist", "ism", "ful", "less", "ity",
+    ],
+);
+
+/// Endings of the Cyrillic words' other forms, as for [`LATIN_ENDINGS`].
+const CYRILLIC_ENDINGS: ([&str; 10], [&str; 10]) = (
+    ["а", "ы", "ов", "ами", "ей", "ом", "ах", "у", "е", "и"],
+    [
+        "", "ся", "ный", "ная", "ное", "ские", "ость", "ник", "ка", "ство",
+    ],
+);
+
+/// `word` or one of its other forms: form `k` (1–99, form 1 the word
+/// itself) drawn as `⌊100^u⌋` for a uniform `u`, so about as often as `1/k`.
+fn inflected(rng: &mut Rng, word: &str, endings: &([&str; 10], [&str; 10])) -> String {
+    let u = rng.below(1000) as f64 / 1000.0;
+    let k = 100f64.powf(u) as usize;
+    if k <= 1 {
+        return word.to_string();
+    }
+    format!("{word}{}{}", endings.0[k % 10], endings.1[k / 10 % 10])
+}
+
 /// Writes one paragraph of about `target` chars.
-fn write_paragraph(rng: &mut Rng, buf: &mut TextBuf, target: usize, cyrillic_heavy: bool) {
+fn write_paragraph(
+    rng: &mut Rng,
+    buf: &mut TextBuf,
+    target: usize,
+    cyrillic_heavy: bool,
+    vocabulary: Vocabulary,
+) {
+    let book = vocabulary == Vocabulary::Book;
     let start = buf.chars;
     let mut sentence_start = true;
     let mut in_quote = false;
@@ -404,11 +461,21 @@ fn write_paragraph(rng: &mut Rng, buf: &mut TextBuf, target: usize, cyrillic_hea
         let word: String = if rng.chance(1) {
             (*rng.pick(EMOJI)).to_string()
         } else if rng.chance(if cyrillic_heavy { 80 } else { 6 }) {
-            (*rng.pick(CYRILLIC)).to_string()
+            let w = *rng.pick(CYRILLIC);
+            if book {
+                inflected(rng, w, &CYRILLIC_ENDINGS)
+            } else {
+                w.to_string()
+            }
         } else if rng.chance(2) {
             format!("{}", rng.in_range(2..2030))
         } else {
-            (*rng.pick(LATIN)).to_string()
+            let w = *rng.pick(LATIN);
+            if book {
+                inflected(rng, w, &LATIN_ENDINGS)
+            } else {
+                w.to_string()
+            }
         };
         let word = if sentence_start {
             capitalized(&word)
@@ -574,7 +641,13 @@ pub fn generate(cfg: &GenConfig) -> Project {
             _ => rng.in_range(700..1200),
         };
         let budget = cfg.doc_bytes.saturating_sub(bytes_start).max(40);
-        write_paragraph(&mut rng, &mut buf, target.min(budget), speaker == 3);
+        write_paragraph(
+            &mut rng,
+            &mut buf,
+            target.min(budget),
+            speaker == 3,
+            cfg.vocabulary,
+        );
         paras.push(Para {
             chars: chars_start..buf.chars,
             bytes: bytes_start..buf.text.len(),
@@ -743,6 +816,7 @@ mod tests {
             seed,
             doc_bytes: 30_000,
             annotations: 400,
+            vocabulary: Vocabulary::Book,
         }
     }
 
@@ -753,6 +827,29 @@ mod tests {
         let c = project_file::to_ron_string(&generate(&small(8))).unwrap();
         assert_eq!(a, b);
         assert_ne!(a, c);
+    }
+
+    #[test]
+    fn a_book_vocabulary_has_many_forms_of_its_words() {
+        let distinct = |vocabulary| {
+            let p = generate(&GenConfig {
+                seed: 5,
+                doc_bytes: 300_000,
+                annotations: 100,
+                vocabulary,
+            });
+            let words: std::collections::HashSet<String> = p.documents[0]
+                .text
+                .split(|c: char| !c.is_alphabetic())
+                .filter(|w| !w.is_empty())
+                .map(str::to_lowercase)
+                .collect();
+            words.len()
+        };
+        let small = distinct(Vocabulary::Small);
+        let book = distinct(Vocabulary::Book);
+        assert!(small < 400, "{small}");
+        assert!(book > 10 * small, "{book} against {small}");
     }
 
     #[test]

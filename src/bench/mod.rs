@@ -191,6 +191,8 @@ pub struct BenchReport {
     pub doc_chars: usize,
     /// Bytes (UTF-8) of the generated document.
     pub doc_bytes: usize,
+    /// How varied its words are.
+    pub vocabulary: generate::Vocabulary,
     /// Annotations in the generated project.
     pub annotations: usize,
     /// Size of the project file, bytes.
@@ -228,6 +230,13 @@ pub struct BenchReport {
     /// Peak RSS once the exports ran too (they run last), MB; `None` when
     /// exports were skipped or off Linux.
     pub export_peak_rss_mb: Option<f64>,
+}
+
+fn vocabulary_name(v: generate::Vocabulary) -> &'static str {
+    match v {
+        generate::Vocabulary::Book => "book",
+        generate::Vocabulary::Small => "small",
+    }
 }
 
 fn ms_since(t: Instant) -> f64 {
@@ -393,6 +402,7 @@ pub fn run(cfg: &BenchConfig) -> anyhow::Result<BenchReport> {
         runs: cfg.runs.max(1),
         doc_chars,
         doc_bytes,
+        vocabulary: cfg.gen_config.vocabulary,
         annotations,
         project_file_bytes,
         generate_ms,
@@ -473,6 +483,7 @@ impl BenchReport {
             "peak_rss_mb": self.peak_rss_mb.map(r3).unwrap_or(Value::Null),
             "seed": self.seed,
             "doc_bytes": self.doc_bytes,
+            "vocabulary": vocabulary_name(self.vocabulary),
             "project_file_bytes": self.project_file_bytes,
             "generate_ms": r3(self.generate_ms),
             "open_ms": r3(self.open_ms),
@@ -631,11 +642,13 @@ impl BenchReport {
         let _ = writeln!(
             out,
             "marginalia bench: seed {}, document {:.2} MB ({} chars), {} annotations, \
-             project file {:.1} MB, {} runs of {} frames per project (+1 cold each)",
+             {} vocabulary, project file {:.1} MB, {} runs of {} frames per project \
+             (+1 cold each)",
             self.seed,
             self.doc_bytes as f64 / 1e6,
             self.doc_chars,
             self.annotations,
+            vocabulary_name(self.vocabulary),
             self.project_file_bytes as f64 / 1e6,
             self.runs,
             self.big.frames / self.runs.max(1),
@@ -677,6 +690,7 @@ mod tests {
                 seed: 5,
                 doc_bytes: 20_000,
                 annotations: 500,
+                vocabulary: Default::default(),
             },
             frames: 11,
             runs: 2,
@@ -734,6 +748,7 @@ mod tests {
             seed: 2,
             doc_bytes: 8_000,
             annotations: 30,
+            vocabulary: Default::default(),
         });
         let chars = project.documents[0].char_len();
         let ctx = egui::Context::default();
@@ -767,6 +782,7 @@ mod tests {
                 seed: 9,
                 doc_bytes: 5_000,
                 annotations: 50,
+                vocabulary: Default::default(),
             },
             frames: 2,
             runs: 1,

@@ -1,9 +1,19 @@
 //! `marginalia bench`: the scale benchmark (see [`crate::bench`]).
 
+use crate::bench::generate::Vocabulary;
 use crate::bench::{self, BenchConfig};
-use clap::Args;
+use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+/// `--vocabulary`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum VocabularyArg {
+    /// Words in many forms, as in a book.
+    Book,
+    /// The base word lists only.
+    Small,
+}
 
 /// Arguments of `bench`.
 #[derive(Debug, Args)]
@@ -31,6 +41,10 @@ pub struct BenchArgs {
     /// Number of generated annotations (overrides --quick's count).
     #[arg(long, value_name = "N")]
     pub annotations: Option<usize>,
+    /// How varied the generated words are: `book` (some 40,000 distinct
+    /// words, the default) or `small` (some 400, as in the first rounds).
+    #[arg(long, value_name = "KIND", default_value = "book")]
+    pub vocabulary: VocabularyArg,
     /// Also write the generated project here, to open it in the window.
     #[arg(long, value_name = "PATH")]
     pub write_project: Option<PathBuf>,
@@ -59,6 +73,10 @@ impl BenchArgs {
         if let Some(n) = self.annotations {
             cfg.gen_config.annotations = n;
         }
+        cfg.gen_config.vocabulary = match self.vocabulary {
+            VocabularyArg::Book => Vocabulary::Book,
+            VocabularyArg::Small => Vocabulary::Small,
+        };
         cfg.write_project = self.write_project.clone();
         cfg
     }
@@ -81,6 +99,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
 
 #[cfg(test)]
 mod tests {
+    use crate::bench::generate::Vocabulary;
     use crate::cli::{Cli, Command};
     use clap::Parser;
 
@@ -99,6 +118,10 @@ mod tests {
         assert_eq!(full.gen_config.annotations, 50_000);
         assert_eq!(full.gen_config.seed, 42);
         assert_eq!(full.runs, 3);
+        assert_eq!(full.gen_config.vocabulary, Vocabulary::Book);
+        let small = bench_args(&["marginalia", "bench", "--vocabulary", "small"]).config();
+        assert_eq!(small.gen_config.vocabulary, Vocabulary::Small);
+        assert!(Cli::try_parse_from(["marginalia", "bench", "--vocabulary", "x"]).is_err());
         assert_eq!(
             bench_args(&["marginalia", "bench", "--runs", "5"])
                 .config()

@@ -510,6 +510,7 @@ mod tests {
             seed: 7,
             doc_bytes: 60_000,
             annotations: 600,
+            vocabulary: Default::default(),
         });
         for project in [crate::io::sample::sample_project(), generated] {
             let fast = to_string_pretty(&project, config()).expect("fast");
