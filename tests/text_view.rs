@@ -677,6 +677,25 @@ fn the_documents_characters_are_rasterized_before_a_jump_needs_them() {
     // laid out by egui, not from the article's words.
     let mut project = sample_project();
     project.turns.clear();
+    // More distinct words than the view lays out ahead, all once, ahead of
+    // the article (no annotations then): the article's own rarer words are
+    // not among those laid out ahead, and the jump to its end meets words
+    // it has to lay out, in the capitals, digits and ligatures of its text.
+    project.annotations.clear();
+    let mut extra = String::new();
+    for n in 0..6000usize {
+        let mut k = n;
+        let mut word = String::from("q");
+        while k > 0 {
+            word.push(char::from(b'a' + (k % 26) as u8));
+            k /= 26;
+        }
+        extra.push_str(&word);
+        extra.push_str(if n % 80 == 79 { "\n\n" } else { " " });
+    }
+    let doc = &project.documents[0];
+    let text = format!("{extra}\n\n{}", doc.text);
+    project.documents[0] = Document::import(doc.id.clone(), doc.title.clone(), None, &text);
     let text = project.documents[0].text.clone();
     let ctx = egui::Context::default();
     let mut view = TextView::new();

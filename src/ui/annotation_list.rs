@@ -10,8 +10,8 @@
 //! smoothly and an edit does not reformat them all.
 
 use super::actions::{Action, ViewCtx, color32};
-use super::text_view::atlas;
 use super::text_view::compose::{Prepared, WordCache};
+use super::text_view::{atlas, vocabulary};
 use crate::model::{Annotation, AnnotationId, DocId, Project, Speaker, TagId};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -450,6 +450,12 @@ impl AnnotationList {
         }
         if let Some(doc) = view.doc.and_then(|d| p.document(d)) {
             words.warm(ui, &atlas::doc_chars(ui.ctx(), doc), &format);
+            vocabulary::warm(
+                &mut words,
+                ui,
+                &vocabulary::doc_words(ui.ctx(), doc),
+                &format,
+            );
         }
         self.frame += 1;
         let frame = self.frame;

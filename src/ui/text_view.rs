@@ -27,6 +27,7 @@ mod heights;
 mod index;
 mod layout;
 mod selection;
+pub(crate) mod vocabulary;
 
 use crate::model::text::ParagraphIndex;
 use crate::model::{AnnotationId, DocId, Project, TurnKind};
@@ -390,6 +391,8 @@ impl TextView {
         if let Some(format) = self.layout.format() {
             let chars = atlas::doc_chars(ui.ctx(), doc);
             self.layout.words.warm(ui, &chars, &format);
+            let words = vocabulary::doc_words(ui.ctx(), doc);
+            vocabulary::warm(&mut self.layout.words, ui, &words, &format);
         }
 
         // A jump: lay out the target and its surroundings, then place it.

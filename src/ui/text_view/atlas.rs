@@ -113,13 +113,26 @@ pub fn frequent_chars(text: &str, max: usize) -> Vec<char> {
 /// per document and kept in the context's memory, so the article and the
 /// annotation list share one pass over the text.
 pub fn doc_chars(ctx: &egui::Context, doc: &Document) -> Arc<[char]> {
-    let id = egui::Id::unique(("marginalia_doc_chars", &doc.id, &doc.sha256));
-    if let Some(chars) = ctx.data(|d| d.get_temp::<Arc<[char]>>(id)) {
-        return chars;
+    per_document(ctx, doc, "marginalia_doc_chars", || {
+        frequent_chars(&doc.text, WARM_CHARS).into()
+    })
+}
+
+/// `make()` for `doc`, made once per document (id and text) and kept in the
+/// context's memory under `name`.
+pub fn per_document<T: Clone + Send + Sync + 'static>(
+    ctx: &egui::Context,
+    doc: &Document,
+    name: &'static str,
+    make: impl FnOnce() -> T,
+) -> T {
+    let id = egui::Id::unique((name, &doc.id, &doc.sha256));
+    if let Some(found) = ctx.data(|d| d.get_temp::<T>(id)) {
+        return found;
     }
-    let chars: Arc<[char]> = frequent_chars(&doc.text, WARM_CHARS).into();
-    ctx.data_mut(|d| d.insert_temp(id, chars.clone()));
-    chars
+    let made = make();
+    ctx.data_mut(|d| d.insert_temp(id, made.clone()));
+    made
 }
 
 /// Lays out glyphs of growing sizes until egui's atlas is past the fill at

@@ -44,6 +44,10 @@ const LIGATURES: [&str; 5] = ["ff", "fi", "fl", "ffi", "ffl"];
 /// Tokens kept before the cache is emptied (a few tens of MB at most).
 pub const MAX_WORDS: usize = 30_000;
 
+/// Chars the token stores make room for when the first token comes:
+/// [`MAX_WORDS`] tokens of eight chars on average.
+const STORE_CHARS: usize = MAX_WORDS * 8;
+
 /// A text cut into tokens, with where each token's layout is in the cache
 /// (from [`WordCache::prepare`]; valid until the cache is next changed).
 pub struct Prepared {
@@ -236,6 +240,8 @@ pub struct WordCache {
     epoch: Option<u64>,
     /// The characters rasterized ahead for this font (see [`Self::warm`]).
     warmed: Option<Arc<[char]>>,
+    /// The words laid out ahead (see [`super::vocabulary::warm`]).
+    warm_words: Option<Arc<[Box<str>]>>,
     /// Times the tokens were dropped because egui emptied its atlas.
     pub atlas_resets: u64,
 }
@@ -298,6 +304,25 @@ fn unicode_class(c: char) -> Class {
     } else {
         Class::Other
     }
+}
+
+/// How often each token (a word, a punctuation mark, a run of spaces)
+/// occurs in `lines`: `(token, count, order of first sight)`, in that order.
+pub fn word_counts<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<(&'a str, u32, usize)> {
+    let mut counts: ahash::HashMap<&str, (u32, usize)> = ahash::HashMap::default();
+    for line in lines {
+        for t in tokens(line) {
+            let Some(word) = line.get(t.range) else {
+                continue;
+            };
+            let next = counts.len();
+            counts.entry(word).or_insert((0, next)).0 += 1;
+        }
+    }
+    let mut out: Vec<(&str, u32, usize)> =
+        counts.into_iter().map(|(w, (n, at))| (w, n, at)).collect();
+    out.sort_unstable_by_key(|&(_, _, at)| at);
+    out
 }
 
 /// One token of a paragraph.
@@ -380,6 +405,21 @@ impl WordCache {
         self.drop_tokens();
         self.template = None;
         self.warmed = None;
+        self.warm_words = None;
+    }
+
+    /// Records that `words` are being laid out ahead into this cache;
+    /// false if they were since the cache was last emptied.
+    pub fn take_warm_words(&mut self, words: &Arc<[Box<str>]>) -> bool {
+        if self
+            .warm_words
+            .as_ref()
+            .is_some_and(|w| Arc::ptr_eq(w, words))
+        {
+            return false;
+        }
+        self.warm_words = Some(words.clone());
+        true
     }
 
     /// Drops every token if egui emptied its glyph atlas since they were
@@ -584,6 +624,13 @@ impl WordCache {
         ) else {
             return;
         };
+        if self.glyphs.capacity() == 0 {
+            // Room for a full cache at once: growing a store by doubling
+            // copied megabytes into fresh pages in the middle of a frame.
+            // Pages are only backed once written.
+            self.glyphs.reserve(STORE_CHARS);
+            self.vertices.reserve(STORE_CHARS * 4);
+        }
         self.glyphs.extend_from_slice(&laid.glyphs);
         self.vertices.extend_from_slice(&laid.mesh.vertices);
         self.index.insert(text.into(), self.tokens.len() as u32);
