@@ -27,6 +27,7 @@ mod heights;
 mod index;
 mod layout;
 mod selection;
+mod store;
 pub(crate) mod vocabulary;
 
 use crate::model::text::ParagraphIndex;

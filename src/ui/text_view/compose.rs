@@ -28,6 +28,7 @@
 //! returns `None`, and the caller lays it out with egui as a whole.
 
 use super::atlas::{WARM_MAX_FILL, atlas_epoch};
+use super::store::{Run, Store};
 use egui::epaint::text::Glyph;
 use egui::epaint::{Galley, Mesh, Vertex};
 use egui::text::{LayoutJob, TextFormat};
@@ -43,10 +44,6 @@ const LIGATURES: [&str; 5] = ["ff", "fi", "fl", "ffi", "ffl"];
 
 /// Tokens kept before the cache is emptied (a few tens of MB at most).
 pub const MAX_WORDS: usize = 30_000;
-
-/// Chars the token stores make room for when the first token comes:
-/// [`MAX_WORDS`] tokens of eight chars on average.
-const STORE_CHARS: usize = MAX_WORDS * 8;
 
 /// A text cut into tokens, with where each token's layout is in the cache
 /// (from [`WordCache::prepare`]; valid until the cache is next changed).
@@ -79,20 +76,15 @@ struct Laid {
 struct Token {
     /// Its glyphs in [`WordCache::glyphs`]; their `first_vertex` counts
     /// from the token's first vertex.
-    glyphs: std::ops::Range<u32>,
+    glyphs: Run,
     /// Its quads' vertices in [`WordCache::vertices`], four a quad.
-    vertices: std::ops::Range<u32>,
+    vertices: Run,
     /// Bounds of those vertices.
     bounds: Rect,
     /// See [`Laid::width`].
     width: f32,
     /// See [`Laid::pen0`].
     pen0: f32,
-}
-
-/// A run of a store, as a slice range.
-fn usizes(r: &std::ops::Range<u32>) -> std::ops::Range<usize> {
-    r.start as usize..r.end as usize
 }
 
 /// The indices egui gives the quad whose first vertex is `base`: two
@@ -224,9 +216,9 @@ pub struct WordCache {
     index: ahash::HashMap<Box<str>, u32>,
     tokens: Vec<Token>,
     /// The glyphs of all tokens, each token's a run.
-    glyphs: Vec<Glyph>,
+    glyphs: Store<Glyph>,
     /// The quad vertices of all tokens, each token's a run.
-    vertices: Vec<Vertex>,
+    vertices: Store<Vertex>,
     /// What every result is cloned from (see [`Template`]).
     template: Option<Template>,
     /// Counts the times the tokens were dropped: a [`Prepared`] from
@@ -613,26 +605,15 @@ impl WordCache {
             && laid.mesh.indices.len() == n / 4 * 6
             && (laid.mesh.indices.chunks_exact(6).zip(0u32..))
                 .all(|(ix, q)| ix == quad_indices(q * 4));
-        // The run a store would give the token (`None` past u32).
-        let run = |start: usize, len: usize| {
-            Some(u32::try_from(start).ok()?..u32::try_from(start + len).ok()?)
-        };
-        let (true, Some(glyphs), Some(vertices)) = (
-            indexed,
-            run(self.glyphs.len(), laid.glyphs.len()),
-            run(self.vertices.len(), n),
+        if !indexed {
+            return;
+        }
+        let (Some(glyphs), Some(vertices)) = (
+            self.glyphs.push(&laid.glyphs),
+            self.vertices.push(&laid.mesh.vertices),
         ) else {
             return;
         };
-        if self.glyphs.capacity() == 0 {
-            // Room for a full cache at once: growing a store by doubling
-            // copied megabytes into fresh pages in the middle of a frame.
-            // Pages are only backed once written.
-            self.glyphs.reserve(STORE_CHARS);
-            self.vertices.reserve(STORE_CHARS * 4);
-        }
-        self.glyphs.extend_from_slice(&laid.glyphs);
-        self.vertices.extend_from_slice(&laid.mesh.vertices);
         self.index.insert(text.into(), self.tokens.len() as u32);
         self.tokens.push(Token {
             glyphs,
@@ -870,8 +851,8 @@ impl WordCache {
                 // gave them together, and the token is off by half a pixel at
                 // most, however far along the row.
                 let dx = ((p.x - src.pen0) * ppp).round() / ppp;
-                let src_glyphs = self.glyphs.get(usizes(&src.glyphs))?;
-                let src_vertices = self.vertices.get(usizes(&src.vertices))?;
+                let src_glyphs = self.glyphs.get(&src.glyphs)?;
+                let src_vertices = self.vertices.get(&src.vertices)?;
                 glyphs.extend(src_glyphs.iter().map(|g| {
                     let mut g = *g;
                     g.pos.x += dx;
@@ -971,7 +952,9 @@ mod tests {
         cache.insert("a", laid(loose));
         assert_eq!(cache.len(), 1);
         let t = &cache.tokens[cache.index["ab"] as usize];
-        assert_eq!(t.vertices, 0..8);
+        assert_eq!(t.vertices.len(), 8);
+        assert_eq!(cache.vertices.get(&t.vertices).map(<[_]>::len), Some(8));
+        // Refused tokens left nothing in the stores.
         assert_eq!(cache.vertices.len(), 8);
         assert_eq!(
             t.bounds,
