@@ -24,12 +24,12 @@ use crate::model::{
 };
 use std::ops::Range;
 
-/// How many distinct words the text uses.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// How many distinct words the text uses (`--vocabulary` of `bench`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Vocabulary {
     /// Base words drawn with a Zipf-like law (the `i`-th of a list about as
     /// often as `1/i`), each also in up to 98 other forms (endings added),
-    /// drawn the same way: some 30,000 distinct words in 5 MB, the 100 most
+    /// drawn the same way: some 29,000 distinct words in 5 MB, the 100 most
     /// frequent making about 45 % of the text and the 2,000 most frequent
     /// about 80 %, as in a book. A view that lays out each distinct word
     /// once meets new words on every new page.
@@ -38,6 +38,16 @@ pub enum Vocabulary {
     /// The base word lists only: some 400 distinct words in the whole text
     /// (the figures of the first rounds in BENCHMARKS.md).
     Small,
+}
+
+impl Vocabulary {
+    /// The name `--vocabulary` takes for it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Vocabulary::Book => "book",
+            Vocabulary::Small => "small",
+        }
+    }
 }
 
 /// What to generate.

@@ -232,13 +232,6 @@ pub struct BenchReport {
     pub export_peak_rss_mb: Option<f64>,
 }
 
-fn vocabulary_name(v: generate::Vocabulary) -> &'static str {
-    match v {
-        generate::Vocabulary::Book => "book",
-        generate::Vocabulary::Small => "small",
-    }
-}
-
 fn ms_since(t: Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1000.0
 }
@@ -483,7 +476,7 @@ impl BenchReport {
             "peak_rss_mb": self.peak_rss_mb.map(r3).unwrap_or(Value::Null),
             "seed": self.seed,
             "doc_bytes": self.doc_bytes,
-            "vocabulary": vocabulary_name(self.vocabulary),
+            "vocabulary": self.vocabulary.name(),
             "project_file_bytes": self.project_file_bytes,
             "generate_ms": r3(self.generate_ms),
             "open_ms": r3(self.open_ms),
@@ -648,7 +641,7 @@ impl BenchReport {
             self.doc_bytes as f64 / 1e6,
             self.doc_chars,
             self.annotations,
-            vocabulary_name(self.vocabulary),
+            self.vocabulary.name(),
             self.project_file_bytes as f64 / 1e6,
             self.runs,
             self.big.frames / self.runs.max(1),
