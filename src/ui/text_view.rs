@@ -393,7 +393,7 @@ impl TextView {
             let chars = atlas::doc_chars(ui.ctx(), doc);
             self.layout.words.warm(ui, &chars, &format);
             let words = vocabulary::doc_words(ui.ctx(), doc);
-            vocabulary::warm(&mut self.layout.words, ui, &words, &format);
+            self.layout.words.warm_words(ui, &words, &format);
         }
 
         // A jump: lay out the target and its surroundings, then place it.

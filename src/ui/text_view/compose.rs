@@ -42,6 +42,9 @@ const ELLIPSIS: &str = "…";
 /// ligatures), rasterized ahead with the chars (see [`WordCache::warm`]).
 const LIGATURES: [&str; 5] = ["ff", "fi", "fl", "ffi", "ffl"];
 
+/// Words laid out in one egui job by [`WordCache::warm_words`].
+const WORDS_PER_JOB: usize = 512;
+
 /// Tokens kept before the cache is emptied (a few tens of MB at most).
 pub const MAX_WORDS: usize = 30_000;
 
@@ -232,7 +235,7 @@ pub struct WordCache {
     epoch: Option<u64>,
     /// The characters rasterized ahead for this font (see [`Self::warm`]).
     warmed: Option<Arc<[char]>>,
-    /// The words laid out ahead (see [`super::vocabulary::warm`]).
+    /// The words laid out ahead (see [`Self::warm_words`]).
     warm_words: Option<Arc<[Box<str>]>>,
     /// Times the tokens were dropped because egui emptied its atlas.
     pub atlas_resets: u64,
@@ -400,18 +403,22 @@ impl WordCache {
         self.warm_words = None;
     }
 
-    /// Records that `words` are being laid out ahead into this cache;
-    /// false if they were since the cache was last emptied.
-    pub fn take_warm_words(&mut self, words: &Arc<[Box<str>]>) -> bool {
+    /// Lays `words` (a document's most frequent, see [`super::vocabulary`])
+    /// out in `format`, [`WORDS_PER_JOB`] to an egui job, unless they were
+    /// since the cache was last emptied.
+    pub fn warm_words(&mut self, ui: &egui::Ui, words: &Arc<[Box<str>]>, format: &TextFormat) {
         if self
             .warm_words
             .as_ref()
             .is_some_and(|w| Arc::ptr_eq(w, words))
         {
-            return false;
+            return;
         }
         self.warm_words = Some(words.clone());
-        true
+        let texts: Vec<&str> = words.iter().map(|w| &**w).collect();
+        for chunk in texts.chunks(WORDS_PER_JOB) {
+            self.prepare(ui, chunk, format);
+        }
     }
 
     /// Drops every token if egui emptied its glyph atlas since they were
@@ -918,6 +925,29 @@ mod tests {
         let mut out = ctx.run_ui(egui::RawInput::default(), f);
         // No GPU here to take the font atlas changes.
         out.textures_delta.clear();
+    }
+
+    #[test]
+    fn a_warm_cache_lays_out_no_frequent_word_again() {
+        with_ui(|ui| {
+            let font = egui::FontId::proportional(15.0);
+            let format = TextFormat::simple(font, egui::Color32::PLACEHOLDER);
+            let text = "the cat sat on the mat\nthe dog sat on the cat\nmats and dogs";
+            let words: Arc<[Box<str>]> = super::super::vocabulary::frequent_words(text, 100).into();
+            let mut cache = WordCache::default();
+            cache.warm_words(ui, &words, &format);
+            let held = cache.len();
+            assert!(held >= 9, "{held}");
+            let misses = cache.misses;
+            let page = ["the mat and the dog sat", "cats on mats"];
+            let prepared = cache.prepare(ui, &page, &format);
+            assert!(prepared.iter().all(Option::is_some));
+            // Only "cats" is new.
+            assert_eq!(cache.misses - misses, 1);
+            // Warming again with the same list does nothing.
+            cache.warm_words(ui, &words, &format);
+            assert_eq!(cache.misses - misses, 1);
+        });
     }
 
     #[test]

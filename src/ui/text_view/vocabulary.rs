@@ -4,14 +4,13 @@
 //! paragraphs from those layouts after that. A book has tens of thousands of
 //! distinct words, so a page the reader has not seen yet brings new ones,
 //! and egui shaping them costs a jump or a scroll 0.1–0.3 ms. The words are
-//! not equally common, though: in a book the 4,000 most frequent make about
+//! not equally common, though: in a book the 4,000 most frequent make nearly
 //! 90 % of the text. A word cache lays those out when it is made (once per
-//! document, font and scale), and a new page then brings a few words
-//! instead of dozens.
+//! document, font and scale: [`super::compose::WordCache::warm_words`]),
+//! and a new page then brings a few words instead of dozens.
 
-use super::compose::{WordCache, word_counts};
+use super::compose::word_counts;
 use crate::model::Document;
-use egui::text::TextFormat;
 use std::sync::Arc;
 
 /// Distinct words a word cache lays out when it is made.
@@ -20,9 +19,6 @@ pub const WARM_WORDS: usize = 4096;
 /// Bytes of a text whose words are counted: a longer text is sampled, every
 /// `n`-th paragraph (the most frequent words come out the same).
 pub const SAMPLE_BYTES: usize = 1 << 20;
-
-/// Words laid out in one egui job while warming.
-const WORDS_PER_JOB: usize = 512;
 
 /// The `max` most frequent words of `text` as word caches cut it (so
 /// punctuation marks and runs of spaces too), most frequent first; ties in
@@ -41,18 +37,6 @@ pub fn doc_words(ctx: &egui::Context, doc: &Document) -> Arc<[Box<str>]> {
     super::atlas::per_document(ctx, doc, "marginalia_doc_words", || {
         frequent_words(&doc.text, WARM_WORDS).into()
     })
-}
-
-/// Lays `words` out into `cache` in `format`, unless it holds them already
-/// (the same list since the cache was last emptied).
-pub fn warm(cache: &mut WordCache, ui: &egui::Ui, words: &Arc<[Box<str>]>, format: &TextFormat) {
-    if !cache.take_warm_words(words) {
-        return;
-    }
-    let texts: Vec<&str> = words.iter().map(|w| &**w).collect();
-    for chunk in texts.chunks(WORDS_PER_JOB) {
-        cache.prepare(ui, chunk, format);
-    }
 }
 
 #[cfg(test)]
@@ -79,30 +63,5 @@ mod tests {
         let words = frequent_words(&text, 3);
         let words: Vec<&str> = words.iter().map(|w| &**w).collect();
         assert_eq!(words, ["common", " ", "rare"]);
-    }
-
-    #[test]
-    fn a_warm_cache_lays_out_no_frequent_word_again() {
-        let ctx = egui::Context::default();
-        let mut out = ctx.run_ui(egui::RawInput::default(), |ui| {
-            let font = egui::FontId::proportional(15.0);
-            let format = TextFormat::simple(font, egui::Color32::PLACEHOLDER);
-            let text = "the cat sat on the mat\nthe dog sat on the cat\nmats and dogs";
-            let words: Arc<[Box<str>]> = frequent_words(text, 100).into();
-            let mut cache = WordCache::default();
-            warm(&mut cache, ui, &words, &format);
-            let held = cache.len();
-            assert!(held >= 9, "{held}");
-            let misses = cache.misses;
-            let page = ["the mat and the dog sat", "cats on mats"];
-            let prepared = cache.prepare(ui, &page, &format);
-            assert!(prepared.iter().all(Option::is_some));
-            // Only "cats" is new.
-            assert_eq!(cache.misses - misses, 1);
-            // Warming again with the same list does nothing.
-            warm(&mut cache, ui, &words, &format);
-            assert_eq!(cache.misses - misses, 1);
-        });
-        out.textures_delta.clear();
     }
 }
