@@ -473,6 +473,12 @@ impl AnnotationList {
                     continue;
                 };
                 row.used = frame;
+                if row.galley.is_some() {
+                    continue;
+                }
+                // A label to make: its speaker's name too, if not laid out
+                // yet (names and labels are dropped together).
+                new_labels.push(k);
                 let name = row.speaker.and_then(|i| p.speakers.get(i)).map(shown_name);
                 if let Some(name) = name.filter(|n| !n.is_empty())
                     && !self.marks.names.contains_key(name)
@@ -481,9 +487,6 @@ impl AnnotationList {
                         f.layout_no_wrap(name.to_owned(), small.clone(), egui::Color32::PLACEHOLDER)
                     });
                     self.marks.names.insert(name.to_owned(), galley);
-                }
-                if row.galley.is_none() {
-                    new_labels.push(k);
                 }
             }
             let mut prepared: Vec<Option<Prepared>> = Vec::new();
