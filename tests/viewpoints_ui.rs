@@ -9,6 +9,7 @@ use marginalia::analysis::compare::{CompareTable, Topics};
 use marginalia::io::sample::sample_project;
 use marginalia::model::{AnnotationId, DocId, Edit, Project, SpeakerId, TurnKind};
 use marginalia::ui::compare_view::{CompareTab, CompareView};
+use marginalia::ui::link_index::LinkIndex;
 use marginalia::ui::link_ui::LinkPanel;
 use marginalia::ui::turns_ui::TurnsPanel;
 use marginalia::ui::viewpoints::{ExportFormat, ViewpointAction, snippet};
@@ -206,6 +207,7 @@ fn compare_table_is_built_once_per_revision_and_options() {
 
 struct LinkState {
     project: Project,
+    links: LinkIndex,
     panel: LinkPanel,
     selected: AnnotationId,
     actions: Vec<ViewpointAction>,
@@ -214,6 +216,7 @@ struct LinkState {
 fn link_harness(selected: &str) -> Harness<'static, LinkState> {
     let state = LinkState {
         project: sample_project(),
+        links: LinkIndex::default(),
         panel: LinkPanel::new(),
         selected: AnnotationId::new(selected),
         actions: Vec::new(),
@@ -222,7 +225,10 @@ fn link_harness(selected: &str) -> Harness<'static, LinkState> {
         .with_size([900.0, 1200.0])
         .build_ui_state(
             |ui, s: &mut LinkState| {
-                let a = s.panel.ui(ui, &s.project, &s.selected, "tester", 1);
+                s.links.refresh(&s.project, 1);
+                let a = s
+                    .panel
+                    .ui(ui, &s.project, &s.links, &s.selected, "tester", 1);
                 s.actions.extend(a);
             },
             state,

@@ -531,10 +531,9 @@ impl MarginaliaApp {
                             if let Some(sel) = view.selected {
                                 self.viewpoints.links_ui(
                                     ui,
-                                    view.project,
+                                    &view,
                                     sel,
                                     &self.prefs.annotator,
-                                    view.revision,
                                     actions,
                                 );
                             }

@@ -10,6 +10,7 @@
 //! Derived lists (links, candidates) are cached per (revision, selection,
 //! search), not rebuilt per frame.
 
+use super::link_index::LinkIndex;
 use super::viewpoints::{ViewpointAction, annotation_speaker, kind_color, snippet, speaker_name};
 use crate::model::{AnnotationId, DocId, Edit, Project, Relation, RelationId};
 use egui::RichText;
@@ -86,12 +87,14 @@ impl LinkPanel {
         self.links = Some((key, Vec::new()));
     }
 
-    /// Draws the links of `selected`. New relations are recorded with
+    /// Draws the links of `selected`, found through `links` (an index of
+    /// `project` at `revision`). New relations are recorded with
     /// `annotator`; `revision` is the project's, for caching.
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
         project: &Project,
+        links: &LinkIndex,
         selected: &AnnotationId,
         annotator: &str,
         revision: u64,
@@ -108,7 +111,7 @@ impl LinkPanel {
             self.search.clear();
         }
         if self.links.as_ref().is_none_or(|(k, _)| *k != key) {
-            self.links = Some((key, link_rows(project, selected)));
+            self.links = Some((key, link_rows(project, links, selected)));
         }
         if !project.relation_kinds.contains(&self.kind) {
             self.kind = project.relation_kinds.first().cloned().unwrap_or_default();
@@ -313,9 +316,9 @@ impl LinkPanel {
 }
 
 /// The links of `selected`, in project order.
-fn link_rows(project: &Project, selected: &AnnotationId) -> Vec<LinkRow> {
-    project
-        .relations_of(selected)
+fn link_rows(project: &Project, links: &LinkIndex, selected: &AnnotationId) -> Vec<LinkRow> {
+    links
+        .of(project, selected)
         .filter_map(|r| {
             let outgoing = &r.from == selected;
             let other_id = if outgoing { &r.to } else { &r.from };

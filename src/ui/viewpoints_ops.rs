@@ -2,7 +2,7 @@
 //! the app: their state, where they are drawn, and how their actions become
 //! the app's [`Action`]s.
 
-use super::actions::Action;
+use super::actions::{Action, ViewCtx};
 use super::app::MarginaliaApp;
 use super::compare_view::CompareView;
 use super::link_ui::LinkPanel;
@@ -44,18 +44,22 @@ impl ViewpointPanels {
     pub fn links_ui(
         &mut self,
         ui: &mut egui::Ui,
-        project: &Project,
+        view: &ViewCtx<'_>,
         selected: &AnnotationId,
         annotator: &str,
-        revision: u64,
         actions: &mut Vec<Action>,
     ) {
         ui.add_space(6.0);
         ui.separator();
-        to_actions(
-            self.links.ui(ui, project, selected, annotator, revision),
-            actions,
+        let links = self.links.ui(
+            ui,
+            view.project,
+            view.links,
+            selected,
+            annotator,
+            view.revision,
         );
+        to_actions(links, actions);
     }
 
     /// The speaker-turns section of the left panel.
