@@ -840,3 +840,25 @@ fn hovering_a_tags_count_tells_how_many_annotations_use_it() {
     }
     assert!(h.query_by_label(&says).is_some(), "{says}");
 }
+
+#[test]
+fn hovering_a_tags_hotkey_badge_names_the_hotkey() {
+    let p = sample_project();
+    let key = p.codebook.tags[0]
+        .key
+        .expect("the sample's first tag has a key");
+    let mut h = harness(p);
+    h.run();
+    let says = format!("Hotkey {key}");
+    assert!(h.query_by_label(&says).is_none());
+    let digit = key.to_string();
+    let badge = h
+        .query_all_by_label(&digit)
+        .find(|b| b.rect().max.x < 260.0)
+        .expect("the tag's hotkey badge in the codebook");
+    badge.hover();
+    for _ in 0..60 {
+        h.step();
+    }
+    assert!(h.query_by_label(&says).is_some(), "{says}");
+}
