@@ -20,6 +20,7 @@
 //! trimmed of white space. All offsets here are chars, never bytes.
 
 pub mod atlas;
+mod atoms;
 mod blocks;
 pub(crate) mod compose;
 mod geometry;
@@ -87,9 +88,12 @@ pub struct TextViewStats {
     pub whole_layouts: u64,
     /// Distinct words and spaces held laid out.
     pub cached_words: usize,
-    /// Words and spaces looked up in that cache, and how many egui had to
-    /// lay out (not there yet).
+    /// Words and spaces looked up in that cache, and how many were not
+    /// there yet.
     pub word_lookups: (u64, u64),
+    /// Of the words not there yet, how many egui shaped (the others were
+    /// put together from glyphs laid out alone, with no shaping).
+    pub words_shaped: u64,
     /// Times the laid-out words and paragraphs were dropped because egui
     /// emptied its glyph atlas (they pointed into the old one).
     pub atlas_resets: u64,
@@ -121,6 +125,7 @@ impl Default for TextViewStats {
             whole_layouts: 0,
             cached_words: 0,
             word_lookups: (0, 0),
+            words_shaped: 0,
             atlas_resets: 0,
             index_rebuilds: 0,
             index_patches: 0,
@@ -394,6 +399,8 @@ impl TextView {
             self.layout.words.warm(ui, &chars, &format);
             let words = vocabulary::doc_words(ui.ctx(), doc);
             self.layout.words.warm_words(ui, &words, &format);
+            let pairs = vocabulary::doc_pairs(ui.ctx(), doc);
+            self.layout.words.warm_pairs(ui, &pairs, &format);
         }
 
         // A jump: lay out the target and its surroundings, then place it.
@@ -672,6 +679,7 @@ impl TextView {
         self.stats.whole_layouts = self.layout.whole_layouts;
         self.stats.cached_words = self.layout.words.len();
         self.stats.word_lookups = (self.layout.words.lookups, self.layout.words.misses);
+        self.stats.words_shaped = self.layout.words.shaped;
         self.stats.atlas_resets = self.layout.words.atlas_resets;
         self.stats.content_height = total as f32;
         self.stats.viewport = view_rect;

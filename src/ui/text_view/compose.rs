@@ -10,10 +10,14 @@
 //! built) and kept, and a paragraph is then a greedy word wrap over token
 //! widths plus copies of their glyphs and mesh vertices moved into place.
 //! Most tokens of any page are common words, so a fresh page costs tens of
-//! nanoseconds a char. The tokens a fresh screen lacks go to egui together,
-//! as one line with a space between each two, and are cut out of it: egui
-//! builds a shaper and compiles its plan for every run of text it shapes, so
-//! one line for them all pays that once (see [`WordCache::prepare`]).
+//! nanoseconds a char. The tokens a fresh screen lacks are put together
+//! from glyphs egui laid out one char at a time and from the kerning of
+//! each pair of letters (see [`super::atoms`]), with no shaping at all;
+//! the few that cannot be (a ligature, a mark, a pair not seen yet) go to
+//! egui together, as one line with a space between each two, and are cut
+//! out of it: egui builds a shaper and compiles its plan for every run of
+//! text it shapes, so one line for them all pays that once (see
+//! [`WordCache::prepare`]).
 //!
 //! The result is an ordinary [`Galley`] (the paragraph's text in its job, one
 //! glyph per char, a mesh per row), so painting, egui's cursor functions and
@@ -28,6 +32,7 @@
 //! returns `None`, and the caller lays it out with egui as a whole.
 
 use super::atlas::{WARM_MAX_FILL, atlas_epoch};
+use super::atoms::{Atoms, Placed};
 use super::store::{Run, Store};
 use egui::epaint::text::Glyph;
 use egui::epaint::{Galley, Mesh, Vertex};
@@ -77,17 +82,34 @@ struct Laid {
 /// common words come first) instead of three allocations a token; the
 /// quads' indices are not stored at all (see [`quad_indices`]).
 struct Token {
-    /// Its glyphs in [`WordCache::glyphs`]; their `first_vertex` counts
-    /// from the token's first vertex.
-    glyphs: Run,
-    /// Its quads' vertices in [`WordCache::vertices`], four a quad.
-    vertices: Run,
+    /// Where its glyphs are.
+    body: Body,
+    /// Its glyphs (one a char).
+    n_glyphs: u32,
+    /// Its quads' vertices, four a quad.
+    n_vertices: u32,
     /// Bounds of those vertices.
     bounds: Rect,
     /// See [`Laid::width`].
     width: f32,
     /// See [`Laid::pen0`].
     pen0: f32,
+}
+
+/// Where a token's glyphs are kept.
+enum Body {
+    /// As egui laid the token out.
+    Raw {
+        /// Its glyphs in [`WordCache::glyphs`]; their `first_vertex` counts
+        /// from the token's first vertex.
+        glyphs: Run,
+        /// Its quads' vertices in [`WordCache::vertices`].
+        vertices: Run,
+    },
+    /// Put together from atoms (see [`super::atoms`]): its glyphs in
+    /// [`WordCache::placed`], a few bytes each instead of a glyph and a
+    /// quad, all from one small table of atoms.
+    Atoms(Run),
 }
 
 /// The indices egui gives the quad whose first vertex is `base`: two
@@ -116,8 +138,9 @@ fn cut_line(missing: &[&str], row: &egui::epaint::text::PlacedRow, ppp: f32) -> 
     if glyphs.iter().any(|g| g.line_height != line_h) {
         return None;
     }
-    // egui's pen: the sum of the advances so far.
-    let mut pen = 0.0f32;
+    // egui's pen, in physical pixels: the advances so far added one by
+    // one, as egui adds them (so it rounds the same way).
+    let mut pen_px = 0.0f32;
     let mut out = Vec::with_capacity(missing.len());
     let mut g = 0;
     for n in counts {
@@ -157,8 +180,10 @@ fn cut_line(missing: &[&str], row: &egui::epaint::text::PlacedRow, ppp: f32) -> 
         // its advance would be off by up to a pixel, and a row of tokens
         // would drift by the sum).
         let width: f32 = own.iter().map(|gl| gl.advance_width).sum();
-        let pen0 = pen - x0;
-        pen += width + glyphs.get(g + n).map_or(0.0, |sep| sep.advance_width);
+        let pen0 = pen_px / ppp - x0;
+        for gl in own.iter().chain(glyphs.get(g + n)) {
+            pen_px += gl.advance_width * ppp;
+        }
         out.push(Laid {
             glyphs: own
                 .iter()
@@ -222,21 +247,30 @@ pub struct WordCache {
     glyphs: Store<Glyph>,
     /// The quad vertices of all tokens, each token's a run.
     vertices: Store<Vertex>,
+    /// The glyphs of tokens put together from atoms, each token's a run.
+    placed: Store<Placed>,
+    /// Chars laid out alone, and the pair advances learnt.
+    atoms: Atoms,
     /// What every result is cloned from (see [`Template`]).
     template: Option<Template>,
     /// Counts the times the tokens were dropped: a [`Prepared`] from
     /// before is then stale.
     generation: u64,
-    /// Tokens looked up, and how many of them egui had to lay out.
+    /// Tokens looked up, and how many of them were not held.
     pub lookups: u64,
     /// See `lookups`.
     pub misses: u64,
+    /// Of the tokens not held, how many egui shaped (the others were put
+    /// together from atoms).
+    pub shaped: u64,
     /// The [`atlas_epoch`] the tokens were laid out in.
     epoch: Option<u64>,
     /// The characters rasterized ahead for this font (see [`Self::warm`]).
     warmed: Option<Arc<[char]>>,
     /// The words laid out ahead (see [`Self::warm_words`]).
     warm_words: Option<Arc<[Box<str>]>>,
+    /// The letter pairs laid out ahead (see [`Self::warm_pairs`]).
+    warm_pairs: Option<Arc<[Box<str>]>>,
     /// Times the tokens were dropped because egui emptied its atlas.
     pub atlas_resets: u64,
 }
@@ -245,6 +279,15 @@ pub struct WordCache {
 /// (U+00A0, U+2007, U+202F) are not.
 fn breaks(c: char) -> bool {
     c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}')
+}
+
+/// Whether `list` is not the one in `slot`, which it becomes.
+fn first_time(slot: &mut Option<Arc<[Box<str>]>>, list: &Arc<[Box<str>]>) -> bool {
+    if slot.as_ref().is_some_and(|w| Arc::ptr_eq(w, list)) {
+        return false;
+    }
+    *slot = Some(list.clone());
+    true
 }
 
 /// What a char is for cutting text into tokens.
@@ -318,6 +361,20 @@ pub fn word_counts<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<(&'a str, u3
         counts.into_iter().map(|(w, (n, at))| (w, n, at)).collect();
     out.sort_unstable_by_key(|&(_, _, at)| at);
     out
+}
+
+/// The pairs of adjacent chars inside the words (runs of letters) of
+/// `line`, in order, repeats included.
+pub fn letter_pairs(line: &str) -> impl Iterator<Item = (char, char)> + '_ {
+    tokens(line)
+        .into_iter()
+        .filter_map(move |t| line.get(t.range))
+        .filter(|w| w.chars().next().is_some_and(|c| class(c) == Class::Letter))
+        .flat_map(|w| {
+            let mut next = w.chars();
+            next.next();
+            w.chars().zip(next)
+        })
 }
 
 /// One token of a paragraph.
@@ -398,24 +455,36 @@ impl WordCache {
     /// Drops every token.
     pub fn clear(&mut self) {
         self.drop_tokens();
+        self.atoms.clear();
         self.template = None;
         self.warmed = None;
         self.warm_words = None;
+        self.warm_pairs = None;
     }
 
     /// Lays `words` (a document's most frequent, see [`super::vocabulary`])
     /// out in `format`, [`WORDS_PER_JOB`] to an egui job, unless they were
     /// since the cache was last emptied.
     pub fn warm_words(&mut self, ui: &egui::Ui, words: &Arc<[Box<str>]>, format: &TextFormat) {
-        if self
-            .warm_words
-            .as_ref()
-            .is_some_and(|w| Arc::ptr_eq(w, words))
-        {
-            return;
+        if first_time(&mut self.warm_words, words) {
+            self.prepare_all(ui, words, format);
         }
-        self.warm_words = Some(words.clone());
-        let texts: Vec<&str> = words.iter().map(|w| &**w).collect();
+    }
+
+    /// Learns how the font kerns each of `pairs` (two-letter strings, see
+    /// [`super::vocabulary::frequent_pairs`]) by laying out those it does
+    /// not know, unless it did since the cache was last emptied: the rare
+    /// words of a page are then put together from their chars instead of
+    /// being shaped (see [`super::atoms`]).
+    pub fn warm_pairs(&mut self, ui: &egui::Ui, pairs: &Arc<[Box<str>]>, format: &TextFormat) {
+        if first_time(&mut self.warm_pairs, pairs) {
+            self.prepare_all(ui, pairs, format);
+        }
+    }
+
+    /// [`Self::prepare`] of `texts`, [`WORDS_PER_JOB`] at a time.
+    fn prepare_all(&mut self, ui: &egui::Ui, texts: &[Box<str>], format: &TextFormat) {
+        let texts: Vec<&str> = texts.iter().map(|w| &**w).collect();
         for chunk in texts.chunks(WORDS_PER_JOB) {
             self.prepare(ui, chunk, format);
         }
@@ -439,15 +508,13 @@ impl WordCache {
     /// Rasterizes `chars` in `format`'s font at each of egui's four
     /// sub-pixel offsets, most frequent first, until egui's atlas is
     /// [`WARM_MAX_FILL`] full; once per font and set of chars. The words
-    /// laid out later then only need shaping (see [`super::atlas`]).
+    /// laid out later then only need shaping (see [`super::atlas`]), or
+    /// not even that: the layouts are kept as atoms (see [`super::atoms`]).
     pub fn warm(&mut self, ui: &egui::Ui, chars: &Arc<[char]>, format: &TextFormat) {
         if self.warmed.as_ref().is_some_and(|w| Arc::ptr_eq(w, chars)) {
             return;
         }
         self.warmed = Some(chars.clone());
-        let ppp = ui.ctx().pixels_per_point();
-        let mut format = format.clone();
-        format.line_height = None;
         // The chars a font has and that stand alone (not combining marks,
         // joiners or modifiers, which only come after another char), then
         // the Latin ligatures (one glyph for several chars) of those present.
@@ -469,16 +536,44 @@ impl WordCache {
             if ui.ctx().fonts(|f| f.font_atlas_fill_ratio()) > WARM_MAX_FILL {
                 break;
             }
-            // Each piece alone on a row (egui's pen starts each row at
-            // zero), pushed right by a quarter pixel per offset.
-            let mut job = LayoutJob::default();
-            for bin in 0..4u8 {
-                for piece in chunk {
-                    job.append(piece, f32::from(bin) * 0.25 / ppp, format.clone());
-                    job.append("\n", 0.0, format.clone());
-                }
+            self.lay_out_alone(ui, chunk, format);
+        }
+    }
+
+    /// Lays out each of `pieces` alone on a row at each of egui's four
+    /// sub-pixel offsets, in one job: egui rasterizes their glyphs, and
+    /// each single char's four layouts are kept as its atoms (see
+    /// [`super::atoms`]).
+    fn lay_out_alone(&mut self, ui: &egui::Ui, pieces: &[String], format: &TextFormat) {
+        let ppp = ui.ctx().pixels_per_point();
+        // Each piece alone on a row (egui's pen starts each row at zero),
+        // pushed right by a quarter pixel per offset.
+        let mut job = LayoutJob::default();
+        for bin in 0..4u8 {
+            for piece in pieces {
+                job.append(piece, f32::from(bin) * 0.25 / ppp, format.clone());
+                job.append("\n", 0.0, format.clone());
             }
-            ui.fonts_mut(|f| f.layout_job(job));
+        }
+        let galley = ui.fonts_mut(|f| f.layout_job(job));
+        let n = pieces.len();
+        for (k, piece) in pieces.iter().enumerate() {
+            let mut cs = piece.chars();
+            let (Some(c), None) = (cs.next(), cs.next()) else {
+                continue;
+            };
+            if self.atoms.knows(c) {
+                continue;
+            }
+            let row = |bin: usize| {
+                galley
+                    .rows
+                    .get(bin * n + k)
+                    .map_or((&[][..], &[][..]), |r| {
+                        (&r.row.glyphs[..], &r.row.visuals.mesh.vertices[..])
+                    })
+            };
+            self.atoms.add(c, [row(0), row(1), row(2), row(3)], ppp);
         }
     }
 
@@ -487,6 +582,7 @@ impl WordCache {
         self.tokens.clear();
         self.glyphs.clear();
         self.vertices.clear();
+        self.placed.clear();
         self.generation += 1;
     }
 
@@ -536,7 +632,7 @@ impl WordCache {
         }
         if !missing.is_empty() {
             self.misses += missing.len() as u64;
-            self.lay_out(ui, &missing, format);
+            self.add_missing(ui, &missing, format);
             for ((text, toks), ids) in texts.iter().zip(&toks).zip(&mut ids) {
                 for (id, t) in ids.iter_mut().zip(toks) {
                     if *id == MISSING {
@@ -560,6 +656,53 @@ impl WordCache {
                 })
             })
             .collect()
+    }
+
+    /// Makes the layouts of `missing` (distinct tokens not held): put
+    /// together from atoms where their chars and pairs are known (see
+    /// [`super::atoms`]), the others shaped by egui, in one job.
+    fn add_missing(&mut self, ui: &egui::Ui, missing: &[&str], format: &TextFormat) {
+        let ppp = ui.ctx().pixels_per_point();
+        // Chars never laid out alone: all of them in one job, once.
+        let mut new_chars: Vec<String> = Vec::new();
+        let mut seen = ahash::HashSet::default();
+        for c in missing.iter().flat_map(|t| t.chars()) {
+            if !self.atoms.knows(c) && class(c) != Class::Glue && seen.insert(c) {
+                new_chars.push(c.to_string());
+            }
+        }
+        if !new_chars.is_empty() {
+            self.lay_out_alone(ui, &new_chars, format);
+        }
+        let mut placed = Vec::new();
+        let mut shape = Vec::new();
+        for &t in missing {
+            match self.atoms.compose(t, 0.0, ppp, &mut placed) {
+                Some(width) => self.insert_atoms(t, &placed, width, ppp),
+                None => shape.push(t),
+            }
+        }
+        if !shape.is_empty() {
+            self.shaped += shape.len() as u64;
+            self.lay_out(ui, &shape, format);
+        }
+    }
+
+    /// Keeps `placed` (from [`Atoms::compose`], pen origin at 0) as the
+    /// layout of token `text`.
+    fn insert_atoms(&mut self, text: &str, placed: &[Placed], width: f32, ppp: f32) {
+        let (Some(run), Ok(n)) = (self.placed.push(placed), u32::try_from(placed.len())) else {
+            return;
+        };
+        self.index.insert(text.into(), self.tokens.len() as u32);
+        self.tokens.push(Token {
+            body: Body::Atoms(run),
+            n_glyphs: n,
+            n_vertices: n * 4,
+            bounds: self.atoms.bounds(placed, ppp),
+            width,
+            pen0: 0.0,
+        });
     }
 
     /// Lays out `missing` (distinct tokens not held) with egui and keeps
@@ -589,7 +732,7 @@ impl WordCache {
         match cut {
             Some(laid) => {
                 for (t, laid) in missing.iter().zip(laid) {
-                    self.insert(t, laid);
+                    self.insert(t, laid, ppp);
                 }
             }
             // Which token egui could not take is not known: each goes alone
@@ -603,10 +746,19 @@ impl WordCache {
         }
     }
 
-    /// Keeps `laid` as the layout of token `text`, its glyphs and vertices
-    /// appended to the stores; left out (so texts with it go to egui whole)
-    /// unless its quads are indexed as egui indexes them.
-    fn insert(&mut self, text: &str, laid: Laid) {
+    /// Keeps `laid` as the layout of token `text`: put together from atoms
+    /// if it comes out of them as egui shaped it (the pairs it teaches are
+    /// kept for the words to come), else its glyphs and vertices appended
+    /// to the stores; left out (so texts with it go to egui whole) unless
+    /// its quads are indexed as egui indexes them.
+    fn insert(&mut self, text: &str, laid: Laid, ppp: f32) {
+        if self.atoms.learn(text, &laid.glyphs, laid.pen0, ppp) {
+            let mut placed = Vec::with_capacity(laid.glyphs.len());
+            if let Some(width) = self.atoms.compose(text, 0.0, ppp, &mut placed) {
+                self.insert_atoms(text, &placed, width, ppp);
+                return;
+            }
+        }
         let n = laid.mesh.vertices.len();
         let indexed = n.is_multiple_of(4)
             && laid.mesh.indices.len() == n / 4 * 6
@@ -621,10 +773,14 @@ impl WordCache {
         ) else {
             return;
         };
+        let (Ok(n_glyphs), Ok(n_vertices)) = (u32::try_from(glyphs.len()), u32::try_from(n)) else {
+            return;
+        };
         self.index.insert(text.into(), self.tokens.len() as u32);
         self.tokens.push(Token {
-            glyphs,
-            vertices,
+            body: Body::Raw { glyphs, vertices },
+            n_glyphs,
+            n_vertices,
             bounds: laid.mesh.calc_bounds(),
             width: laid.width,
             pen0: laid.pen0,
@@ -840,8 +996,8 @@ impl WordCache {
             row_start = row_end;
             let (mut n_glyphs, mut n_vertices) = (0, 0);
             for p in parts {
-                n_glyphs += p.tok.glyphs.len();
-                n_vertices += p.tok.vertices.len();
+                n_glyphs += p.tok.n_glyphs as usize;
+                n_vertices += p.tok.n_vertices as usize;
             }
             let n_indices = n_vertices / 4 * 6;
             let mut glyphs = Vec::with_capacity(n_glyphs);
@@ -858,24 +1014,46 @@ impl WordCache {
                 // gave them together, and the token is off by half a pixel at
                 // most, however far along the row.
                 let dx = ((p.x - src.pen0) * ppp).round() / ppp;
-                let src_glyphs = self.glyphs.get(&src.glyphs)?;
-                let src_vertices = self.vertices.get(&src.vertices)?;
-                glyphs.extend(src_glyphs.iter().map(|g| {
-                    let mut g = *g;
-                    g.pos.x += dx;
-                    g.first_vertex += base;
-                    g
-                }));
-                let shift = vec2(dx, 0.0);
-                mesh.vertices.extend(src_vertices.iter().map(|v| Vertex {
-                    pos: v.pos + shift,
-                    ..*v
-                }));
-                for q in (base..base + src.vertices.len() as u32).step_by(4) {
+                match &src.body {
+                    Body::Raw {
+                        glyphs: g_run,
+                        vertices: v_run,
+                    } => {
+                        let src_glyphs = self.glyphs.get(g_run)?;
+                        let src_vertices = self.vertices.get(v_run)?;
+                        glyphs.extend(src_glyphs.iter().map(|g| {
+                            let mut g = *g;
+                            g.pos.x += dx;
+                            g.first_vertex += base;
+                            g
+                        }));
+                        let shift = vec2(dx, 0.0);
+                        mesh.vertices.extend(src_vertices.iter().map(|v| Vertex {
+                            pos: v.pos + shift,
+                            ..*v
+                        }));
+                    }
+                    Body::Atoms(run) => {
+                        for pl in self.placed.get(run)? {
+                            let atom = self.atoms.get(pl.atom)?;
+                            let x = pl.x_px as f32 / ppp + dx;
+                            let mut g = atom.glyph;
+                            g.pos.x = x;
+                            g.advance_width = pl.advance;
+                            g.first_vertex = mesh.vertices.len() as u32;
+                            glyphs.push(g);
+                            mesh.vertices.extend(atom.quad.iter().map(|v| Vertex {
+                                pos: pos2(v.pos.x + x, v.pos.y),
+                                ..*v
+                            }));
+                        }
+                    }
+                }
+                for q in (base..base + src.n_vertices).step_by(4) {
                     mesh.indices.extend_from_slice(&quad_indices(q));
                 }
-                if !src_vertices.is_empty() {
-                    bounds |= src.bounds.translate(shift);
+                if src.n_vertices > 0 {
+                    bounds |= src.bounds.translate(vec2(dx, 0.0));
                 }
                 if !p.space {
                     width = p.x + p.tok.width;
@@ -918,6 +1096,15 @@ impl WordCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The seed article, and the article view's format.
+    fn seed_and_format() -> (&'static str, TextFormat) {
+        let seed = include_str!("../../../assets/articles/tufts-now-russia-ukraine-interview.txt");
+        let mut format =
+            TextFormat::simple(egui::FontId::proportional(16.0), egui::Color32::PLACEHOLDER);
+        format.line_height = Some(24.0);
+        (seed, format)
+    }
 
     /// Runs `f` in one frame of a headless egui context (fonts, no GPU).
     fn with_ui(f: impl FnMut(&mut egui::Ui)) {
@@ -973,17 +1160,20 @@ mod tests {
         let mut two = Mesh::default();
         quad(&mut two, 0.0);
         quad(&mut two, 6.0);
-        cache.insert("ab", laid(two.clone()));
+        cache.insert("ab", laid(two.clone()), 1.0);
         let mut swapped = two.clone();
         swapped.indices.swap(0, 1);
-        cache.insert("ba", laid(swapped));
+        cache.insert("ba", laid(swapped), 1.0);
         let mut loose = two;
         loose.vertices.pop();
-        cache.insert("a", laid(loose));
+        cache.insert("a", laid(loose), 1.0);
         assert_eq!(cache.len(), 1);
         let t = &cache.tokens[cache.index["ab"] as usize];
-        assert_eq!(t.vertices.len(), 8);
-        assert_eq!(cache.vertices.get(&t.vertices).map(<[_]>::len), Some(8));
+        assert_eq!(t.n_vertices, 8);
+        let Body::Raw { vertices, .. } = &t.body else {
+            panic!("not as egui laid it out");
+        };
+        assert_eq!(cache.vertices.get(vertices).map(<[_]>::len), Some(8));
         // Refused tokens left nothing in the stores.
         assert_eq!(cache.vertices.len(), 8);
         assert_eq!(
@@ -1189,6 +1379,109 @@ mod tests {
         });
     }
 
+    /// Words egui never shaped, put together from the glyphs of their chars
+    /// and the pairs learnt from other words and from the text's letter
+    /// pairs, come out as egui lays them out alone: the same glyphs on the
+    /// same pixels with the same advances, and the same quads. After the
+    /// 300 most frequent, the seed's words are new, and few need egui.
+    #[test]
+    fn words_put_together_from_atoms_match_egui() {
+        let (seed, format) = seed_and_format();
+        with_ui(|ui| {
+            let chars: Arc<[char]> = super::super::atlas::frequent_chars(seed, 1000).into();
+            let ppp = ui.ctx().pixels_per_point();
+            let mut cache = WordCache::default();
+            cache.warm(ui, &chars, &format);
+            // Learn from the 300 most frequent words, then take the text.
+            let words: Arc<[Box<str>]> = super::super::vocabulary::frequent_words(seed, 300).into();
+            cache.warm_words(ui, &words, &format);
+            let pairs: Arc<[Box<str>]> = super::super::vocabulary::frequent_pairs(seed).into();
+            cache.warm_pairs(ui, &pairs, &format);
+            let paras: Vec<&str> = seed.split('\n').filter(|p| !p.trim().is_empty()).collect();
+            let (misses, shaped) = (cache.misses, cache.shaped);
+            cache.prepare(ui, &paras, &format);
+            let (new, by_egui) = (cache.misses - misses, cache.shaped - shaped);
+            assert!(new > 200, "{new} new words");
+            assert!(
+                by_egui * 10 < new,
+                "{by_egui} of {new} new words shaped by egui"
+            );
+            let mut compared = 0;
+            for (word, &i) in &cache.index {
+                let Some(Token {
+                    body: Body::Atoms(run),
+                    ..
+                }) = cache.tokens.get(i as usize)
+                else {
+                    continue;
+                };
+                let placed = cache.placed.get(run).expect("run");
+                let alone = ui.fonts_mut(|f| {
+                    f.layout_job(LayoutJob::single_section(word.to_string(), format.clone()))
+                });
+                let row = &alone.rows[0].row;
+                assert_eq!(row.glyphs.len(), placed.len(), "{word}");
+                for (p, g) in placed.iter().zip(&row.glyphs) {
+                    let atom = cache.atoms.get(p.atom).expect("atom");
+                    assert_eq!(atom.glyph.chr, g.chr, "{word}");
+                    assert_eq!(atom.glyph.uv_rect, g.uv_rect, "{word}: {}", g.chr);
+                    assert_eq!(p.x_px as f32 / ppp, g.pos.x, "{word}: {}", g.chr);
+                    assert_eq!(atom.glyph.pos.y, g.pos.y, "{word}");
+                    assert_eq!(p.advance, g.advance_width, "{word}: {}", g.chr);
+                    let quad = &row.visuals.mesh.vertices[g.first_vertex as usize..][..4];
+                    for (a, b) in atom.quad.iter().zip(quad) {
+                        assert_eq!(a.pos.x + p.x_px as f32 / ppp, b.pos.x, "{word}");
+                        assert_eq!((a.pos.y, a.uv, a.color), (b.pos.y, b.uv, b.color), "{word}");
+                    }
+                }
+                compared += 1;
+            }
+            assert!(compared > 500, "{compared} words compared");
+        });
+    }
+
+    /// A word egui draws with a ligature ("ff", "fi") is not put together
+    /// from its chars: it is kept as egui shaped it, ligature glyph and all,
+    /// and the pairs around the ligature are not learnt from it.
+    #[test]
+    fn ligatures_stay_as_egui_shaped_them() {
+        let (_, format) = seed_and_format();
+        with_ui(|ui| {
+            let mut cache = WordCache::default();
+            let words = ["Duffy", "office", "first", "Toft", "interview"];
+            cache.prepare(ui, &words, &format);
+            for w in words {
+                let token = &cache.tokens[cache.index[w] as usize];
+                let atoms = matches!(token.body, Body::Atoms(_));
+                let ligature = w.contains("ff") || w.contains("fi");
+                assert_eq!(atoms, !ligature, "{w}");
+                let prepared = cache
+                    .prepare(ui, &[w], &format)
+                    .pop()
+                    .flatten()
+                    .expect("held");
+                let ours = cache.compose(ui, w, &prepared, 1e6).expect("composed");
+                let theirs = ui.fonts_mut(|f| {
+                    f.layout_job(LayoutJob::single_section(w.to_owned(), format.clone()))
+                });
+                // The same glyphs: a ligature's second char has none of
+                // its own in both (rasters at other sub-pixel offsets may
+                // differ by a pixel in width).
+                let blank = |g: &Galley| -> Vec<bool> {
+                    g.rows[0]
+                        .glyphs
+                        .iter()
+                        .map(|g| g.uv_rect.is_nothing())
+                        .collect()
+                };
+                assert_eq!(blank(&ours), blank(&theirs), "{w}");
+                assert_eq!(blank(&ours).contains(&true), ligature, "{w}");
+            }
+            let fi = cache.atoms.compose("fi", 0.0, 1.0, &mut Vec::new());
+            assert!(fi.is_none());
+        });
+    }
+
     /// Without an explicit line height an emoji makes its row taller than
     /// a word's; such a batch is laid out a word at a time, and still
     /// composes.
@@ -1242,11 +1535,8 @@ mod tests {
     /// such a row drift by up to 12 pixels (3 on average).
     #[test]
     fn glyphs_stay_where_egui_puts_them_along_a_row() {
-        let seed = include_str!("../../../assets/articles/tufts-now-russia-ukraine-interview.txt");
+        let (seed, format) = seed_and_format();
         with_ui(|ui| {
-            let mut format =
-                TextFormat::simple(egui::FontId::proportional(16.0), egui::Color32::PLACEHOLDER);
-            format.line_height = Some(24.0);
             let mut cache = WordCache::default();
             let paras: Vec<&str> = seed.split('\n').filter(|p| !p.trim().is_empty()).collect();
             let prepared = cache.prepare(ui, &paras, &format);

@@ -9,7 +9,7 @@
 //! document, font and scale: [`super::compose::WordCache::warm_words`]),
 //! and a new page then brings a few words instead of dozens.
 
-use super::compose::word_counts;
+use super::compose::{letter_pairs, word_counts};
 use crate::model::Document;
 use std::sync::Arc;
 
@@ -39,6 +39,32 @@ pub fn doc_words(ctx: &egui::Context, doc: &Document) -> Arc<[Box<str>]> {
     })
 }
 
+/// The distinct pairs of adjacent letters in the words of `text` (sampled
+/// as [`frequent_words`] does), each as a two-char string, in order of
+/// first sight: a word cache lays them out to learn how the font kerns
+/// each pair (see [`super::atoms`]).
+pub fn frequent_pairs(text: &str) -> Vec<Box<str>> {
+    let stride = text.len().div_ceil(SAMPLE_BYTES).max(1);
+    let mut seen = ahash::HashSet::default();
+    let mut out = Vec::new();
+    for line in text.split('\n').step_by(stride) {
+        for pair in letter_pairs(line) {
+            if seen.insert(pair) {
+                out.push(String::from_iter([pair.0, pair.1]).into_boxed_str());
+            }
+        }
+    }
+    out
+}
+
+/// [`frequent_pairs`] of a document, found once and kept in the context's
+/// memory.
+pub fn doc_pairs(ctx: &egui::Context, doc: &Document) -> Arc<[Box<str>]> {
+    super::atlas::per_document(ctx, doc, "marginalia_doc_pairs", || {
+        frequent_pairs(&doc.text).into()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,6 +79,13 @@ mod tests {
         assert_eq!(words, [" ", "b", "a", "“", "c", "”", "  ", "d"]);
         assert_eq!(frequent_words(text, 2).len(), 2);
         assert!(frequent_words("", 5).is_empty());
+    }
+
+    #[test]
+    fn pairs_are_of_letters_inside_words() {
+        let pairs = frequent_pairs("Tea, “tea” ab1c\nмир");
+        let pairs: Vec<&str> = pairs.iter().map(|p| &**p).collect();
+        assert_eq!(pairs, ["Te", "ea", "te", "ab", "ми", "ир"]);
     }
 
     #[test]

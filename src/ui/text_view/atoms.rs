@@ -1,0 +1,282 @@
+//! Words put together from glyphs egui laid out one char at a time.
+//!
+//! egui shapes a word it has not seen (harfrust: the font's substitution
+//! and positioning tables, every glyph looked up in the atlas) for about a
+//! microsecond and a half, and a fresh page of a book brings dozens of such
+//! words. For most words shaping changes nothing a char alone would not
+//! show but the kerning between two letters: each glyph is the char's own,
+//! and its advance is the char's, adjusted for the next char. So a word can
+//! be put together without egui from
+//!
+//! - each char laid out alone by egui at each of the four sub-pixel offsets
+//!   it rasterizes glyphs at (an [`Atom`] each: the glyph and its quad), and
+//! - the advance of each pair of chars (the first one's, kerned before the
+//!   second), learnt from the words egui did shape,
+//!
+//! placing each glyph the way egui's layout does: the pen moves by the
+//! advances, each glyph goes on the whole pixel and raster offset egui's
+//! sub-pixel binning picks for the pen ([`subpixel_bin`]).
+//!
+//! Anything shaping does beyond that shows in a word egui shaped: a
+//! ligature or an alternate glyph (a glyph that is not the char's own), a
+//! mark placed over a letter, or a glyph moved by the char before it. Every
+//! word egui shapes is put together again from its pairs and compared; a
+//! pair in a word that does not come out the same is never used again, and
+//! words with it go to egui. A pair never seen goes to egui too.
+
+use egui::epaint::text::Glyph;
+use egui::epaint::{Rect, Vertex};
+
+/// One char's glyph as egui lays it out alone at one of its four sub-pixel
+/// raster offsets, the glyph on whole pixel 0.
+#[derive(Clone, Debug)]
+pub struct Atom {
+    /// The glyph, at x = 0 (its `advance_width` is the char's own).
+    pub glyph: Glyph,
+    /// Its quad: four vertices, as egui's tessellation of the glyph makes
+    /// them, relative to the glyph's whole-pixel place.
+    pub quad: [Vertex; 4],
+}
+
+/// A glyph of a word put together from atoms.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Placed {
+    /// Index of its [`Atom`].
+    pub atom: u32,
+    /// Whole physical pixel the glyph sits on, from the word's pen origin.
+    pub x_px: i32,
+    /// Its advance in points (kerned before the next char).
+    pub advance: f32,
+}
+
+/// The atoms of one font at one scale, and the pair advances learnt.
+#[derive(Default)]
+pub struct Atoms {
+    /// Position in `atoms` of each char's first atom (raster offset 0; the
+    /// other three follow). Chars egui cannot lay out as one plain glyph
+    /// map to `None`, so they are not tried again.
+    of: ahash::HashMap<char, Option<u32>>,
+    atoms: Vec<Atom>,
+    /// Advance in physical pixels of the first char before the second;
+    /// NaN for a pair that shaping treats otherwise (see the module docs).
+    pairs: ahash::HashMap<(char, char), f32>,
+    /// Words egui shaped that did not come out the same from their pairs.
+    pub mismatches: u64,
+}
+
+/// The whole pixel and the sub-pixel raster (0–3, quarter pixels) egui's
+/// glyph atlas uses for a glyph whose pen is at `pos` physical pixels (the
+/// rounding of `SubpixelBin::new` in epaint's glyph atlas).
+pub fn subpixel_bin(pos: f32) -> (i32, u32) {
+    let trunc = pos as i32;
+    let fract = pos - trunc as f32;
+    if pos.is_sign_negative() {
+        match fract {
+            f if f > -0.125 => (trunc, 0),
+            f if f > -0.375 => (trunc - 1, 3),
+            f if f > -0.625 => (trunc - 1, 2),
+            f if f > -0.875 => (trunc - 1, 1),
+            _ => (trunc - 1, 0),
+        }
+    } else {
+        match fract {
+            f if f < 0.125 => (trunc, 0),
+            f if f < 0.375 => (trunc, 1),
+            f if f < 0.625 => (trunc, 2),
+            f if f < 0.875 => (trunc, 3),
+            _ => (trunc + 1, 0),
+        }
+    }
+}
+
+impl Atoms {
+    /// Drops every atom and pair.
+    pub fn clear(&mut self) {
+        self.of.clear();
+        self.atoms.clear();
+        self.pairs.clear();
+    }
+
+    /// Whether `c` was laid out alone already (usable or not).
+    pub fn knows(&self, c: char) -> bool {
+        self.of.contains_key(&c)
+    }
+
+    /// The atom at `i`.
+    pub fn get(&self, i: u32) -> Option<&Atom> {
+        self.atoms.get(i as usize)
+    }
+
+    /// Keeps `c`'s glyphs as egui laid it out alone at raster offsets 0, 1,
+    /// 2 and 3 (`bins`: each the row's glyphs and mesh vertices), if each
+    /// is one plain glyph with its quad at whole pixel 0 (not a colour
+    /// glyph, which egui puts on whole pixels only, nor a glyph without
+    /// ink); otherwise remembers that `c` has no atoms.
+    pub fn add(&mut self, c: char, bins: [(&[Glyph], &[Vertex]); 4], ppp: f32) {
+        let mut four = Vec::with_capacity(4);
+        for (glyphs, vertices) in bins {
+            let atom = match glyphs {
+                [g] if g.chr == c
+                    && !g.is_color
+                    && !g.uv_rect.is_nothing()
+                    && (g.pos.x * ppp).round() == 0.0
+                    && g.first_vertex == 0
+                    && vertices.len() == 4 =>
+                {
+                    let mut glyph = *g;
+                    glyph.pos.x = 0.0;
+                    Some(Atom {
+                        glyph,
+                        quad: [vertices[0], vertices[1], vertices[2], vertices[3]],
+                    })
+                }
+                _ => None,
+            };
+            four.push(atom);
+        }
+        let distinct = four
+            .iter()
+            .flatten()
+            .map(|a| a.glyph.uv_rect)
+            .collect::<Vec<_>>();
+        // Four rasters, each its own place in the atlas: egui bins this
+        // glyph (it does not bin emoji or CJK).
+        let binned =
+            distinct.len() == 4 && (0..4).all(|i| (i + 1..4).all(|j| distinct[i] != distinct[j]));
+        let first = u32::try_from(self.atoms.len()).ok();
+        let slot = match (binned, first) {
+            (true, Some(first)) => {
+                self.atoms.extend(four.into_iter().flatten());
+                Some(first)
+            }
+            _ => None,
+        };
+        self.of.insert(c, slot);
+    }
+
+    /// Puts `word` together from atoms and pair advances, its pen starting
+    /// at `pen_px` physical pixels, into `out` (emptied first); its width in
+    /// points, or `None` if a char has no atoms or a pair is not known to
+    /// be safe (then `out` is left partly filled).
+    pub fn compose(&self, word: &str, pen_px: f32, ppp: f32, out: &mut Vec<Placed>) -> Option<f32> {
+        self.place(word, pen_px, ppp, out, |_, pair| {
+            self.pairs.get(&pair).copied().filter(|a| !a.is_nan())
+        })
+    }
+
+    /// [`Self::compose`] with the advance of each char before the next
+    /// from `advance(i, (char, next))` (physical pixels).
+    fn place(
+        &self,
+        word: &str,
+        pen_px: f32,
+        ppp: f32,
+        out: &mut Vec<Placed>,
+        advance: impl Fn(usize, (char, char)) -> Option<f32>,
+    ) -> Option<f32> {
+        out.clear();
+        let mut chars = word.chars().peekable();
+        let mut pen = pen_px;
+        let mut width = 0.0f32;
+        let mut i = 0;
+        while let Some(c) = chars.next() {
+            let first = (*self.of.get(&c)?)?;
+            let own = self.atoms.get(first as usize)?;
+            let advance_px = match chars.peek() {
+                Some(&next) => advance(i, (c, next))?,
+                None => own.glyph.advance_width * ppp,
+            };
+            let (x_px, bin) = subpixel_bin(pen);
+            let advance = advance_px / ppp;
+            out.push(Placed {
+                atom: first + bin,
+                x_px,
+                advance,
+            });
+            pen += advance_px;
+            width += advance;
+            i += 1;
+        }
+        Some(width)
+    }
+
+    /// Learns the pairs of `word` from egui's shaping of it (`glyphs`, one a
+    /// char, each at its whole-pixel place relative to the first one's, and
+    /// `pen0` points: where egui's pen was for the first glyph relative to
+    /// that place), if the word comes out of its atoms with those advances
+    /// as egui laid it out: each glyph the char's own, in the same place.
+    /// A pair learnt again with another advance is marked unusable (its
+    /// kerning depends on more than the two chars). Returns whether the
+    /// word came out the same.
+    pub fn learn(&mut self, word: &str, glyphs: &[Glyph], pen0: f32, ppp: f32) -> bool {
+        let mut placed = Vec::with_capacity(glyphs.len());
+        let advance_px = |i: usize| glyphs.get(i).map(|g| g.advance_width * ppp);
+        let same = glyphs.len() == word.chars().count()
+            && self
+                .place(word, pen0 * ppp, ppp, &mut placed, |i, _| advance_px(i))
+                .is_some()
+            && placed.iter().zip(glyphs).all(|(p, g)| {
+                // The char's own glyph at one of its offsets, and in the
+                // same place to within a third of a pixel (egui's pen ran
+                // along a longer line: far from zero, its f32 sums round
+                // differently, and a pen on the edge between two offsets
+                // may go either way). A ligature, an alternate or a
+                // continuation glyph is none of the char's own.
+                let base = p.atom - p.atom % 4;
+                let theirs = (0..4).find(|&b| {
+                    self.get(base + b)
+                        .is_some_and(|a| a.glyph.uv_rect == g.uv_rect && a.glyph.pos.y == g.pos.y)
+                });
+                let place = |x_px: f32, bin: u32| x_px + bin as f32 * 0.25;
+                theirs.is_some_and(|b| {
+                    (place(p.x_px as f32, p.atom % 4) - place(g.pos.x * ppp, b)).abs() < 0.3
+                })
+            });
+        if !same {
+            self.mismatches += 1;
+            return false;
+        }
+        let chars: Vec<char> = word.chars().collect();
+        for (i, pair) in chars.windows(2).enumerate() {
+            let Some(a) = advance_px(i) else { continue };
+            let known = self.pairs.entry((pair[0], pair[1])).or_insert(a);
+            if *known != a {
+                *known = f32::NAN;
+            }
+        }
+        true
+    }
+
+    /// Bounds of the quads of `placed`, from a pen origin at x = 0.
+    pub fn bounds(&self, placed: &[Placed], ppp: f32) -> Rect {
+        let mut r = Rect::NOTHING;
+        for p in placed {
+            if let Some(a) = self.get(p.atom) {
+                let dx = p.x_px as f32 / ppp;
+                for v in &a.quad {
+                    r.extend_with(egui::pos2(v.pos.x + dx, v.pos.y));
+                }
+            }
+        }
+        r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binning_rounds_as_egui_does() {
+        assert_eq!(subpixel_bin(0.0), (0, 0));
+        assert_eq!(subpixel_bin(0.1), (0, 0));
+        assert_eq!(subpixel_bin(0.25), (0, 1));
+        assert_eq!(subpixel_bin(0.5), (0, 2));
+        assert_eq!(subpixel_bin(0.8), (0, 3));
+        assert_eq!(subpixel_bin(0.9), (1, 0));
+        assert_eq!(subpixel_bin(12.3), (12, 1));
+        assert_eq!(subpixel_bin(-0.1), (0, 0));
+        assert_eq!(subpixel_bin(-0.3), (-1, 3));
+        assert_eq!(subpixel_bin(-0.6), (-1, 2));
+    }
+}
