@@ -240,8 +240,11 @@ impl Template {
 /// Laid-out tokens of one font and size (reset with the layout cache).
 #[derive(Default)]
 pub struct WordCache {
-    /// Position in `tokens` of each token's text.
-    index: ahash::HashMap<Box<str>, u32>,
+    /// Position in `tokens` of each token's text. Keys of up to 23 bytes
+    /// (nearly every word) are held in the table itself: a lookup reads no
+    /// memory but its bucket, where a boxed key cost a second cache miss
+    /// for most tokens of a fresh page.
+    index: ahash::HashMap<smol_str::SmolStr, u32>,
     tokens: Vec<Token>,
     /// The glyphs of all tokens, each token's a run.
     glyphs: Store<Glyph>,
@@ -694,7 +697,7 @@ impl WordCache {
         let (Some(run), Ok(n)) = (self.placed.push(placed), u32::try_from(placed.len())) else {
             return;
         };
-        self.index.insert(text.into(), self.tokens.len() as u32);
+        self.index.insert(smol_str::SmolStr::new(text), self.tokens.len() as u32);
         self.tokens.push(Token {
             body: Body::Atoms(run),
             n_glyphs: n,
@@ -776,7 +779,7 @@ impl WordCache {
         let (Ok(n_glyphs), Ok(n_vertices)) = (u32::try_from(glyphs.len()), u32::try_from(n)) else {
             return;
         };
-        self.index.insert(text.into(), self.tokens.len() as u32);
+        self.index.insert(smol_str::SmolStr::new(text), self.tokens.len() as u32);
         self.tokens.push(Token {
             body: Body::Raw { glyphs, vertices },
             n_glyphs,
