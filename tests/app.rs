@@ -756,6 +756,30 @@ fn jumping_to_the_last_annotation_of_a_large_project_lands_in_one_frame() {
         .char_range_rect(last.start..last.start + 1)
         .expect("still laid out");
     assert!(view.viewport_rect().contains(rect.center()));
+
+    // The text is cut into numbered words on a thread; once they are
+    // there, pages are looked up by number, and a jump still lands.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !h.state_mut().text_view_mut().debug_stats().doc_tokens_ready {
+        assert!(std::time::Instant::now() < deadline, "never cut");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.step();
+    }
+    let middle = h.state().project().annotations[5_000].clone();
+    h.state_mut().reveal_annotation(middle.id.clone());
+    h.step();
+    let view = h.state_mut().text_view_mut();
+    let rect = view
+        .char_range_rect(middle.start..middle.start + 1)
+        .expect("laid out by number after one frame");
+    assert!(view.viewport_rect().contains(rect.center()));
+    h.run();
+    assert!(
+        h.get_all_by_label(&row_label(&middle.quote))
+            .next()
+            .is_some(),
+        "the row of the middle annotation is shown"
+    );
 }
 
 #[test]

@@ -17,6 +17,7 @@
 pub mod frames;
 pub mod generate;
 pub mod rss;
+pub mod words;
 
 use crate::io::formats::{self, ExportOptions, Format, FormatError};
 use crate::io::{project_file, sample};
@@ -230,6 +231,8 @@ pub struct BenchReport {
     /// Peak RSS once the exports ran too (they run last), MB; `None` when
     /// exports were skipped or off Linux.
     pub export_peak_rss_mb: Option<f64>,
+    /// Finding the laid-out words of fresh pages, two ways.
+    pub page_words: words::PageWords,
 }
 
 fn ms_since(t: Instant) -> f64 {
@@ -380,6 +383,11 @@ pub fn run(cfg: &BenchConfig) -> anyhow::Result<BenchReport> {
     } else {
         None
     };
+    let page_words = project
+        .documents
+        .first()
+        .map(|d| words::measure(&d.text))
+        .unwrap_or_default();
     drop(project);
 
     // Where the load time goes: deserializing alone, timed again after the
@@ -413,6 +421,7 @@ pub fn run(cfg: &BenchConfig) -> anyhow::Result<BenchReport> {
         peak_reset,
         export_peak_rss_mb,
         big_frames: big_stats,
+        page_words,
     })
 }
 
@@ -497,6 +506,11 @@ impl BenchReport {
             "export_ms": exports,
             "peak_rss_reset_after_setup": self.peak_reset,
             "export_peak_rss_mb": self.export_peak_rss_mb.map(r3).unwrap_or(Value::Null),
+            "page_words": json!({
+                "cut_ms": r3(self.page_words.cut_ms),
+                "by_text_ns_per_char": r3(self.page_words.by_text_ns),
+                "by_number_ns_per_char": r3(self.page_words.by_number_ns),
+            }),
         })
     }
 
@@ -629,6 +643,17 @@ impl BenchReport {
                 String::new(),
             );
         }
+        let w = &self.page_words;
+        row(
+            "words of 300 fresh pages: cut+hashed / by number",
+            format!("{:.1} / {:.1} ns a char", w.by_text_ns, w.by_number_ns),
+            String::new(),
+        );
+        row(
+            "  the document cut into numbered words (own thread)",
+            format!("{:.1} ms", w.cut_ms),
+            String::new(),
+        );
         let w0 = rows.iter().map(|r| r[0].chars().count()).max().unwrap_or(0);
         let w1 = rows.iter().map(|r| r[1].chars().count()).max().unwrap_or(0);
         let mut out = String::new();

@@ -23,6 +23,7 @@ pub mod atlas;
 mod atoms;
 mod blocks;
 pub(crate) mod compose;
+pub(crate) mod doc_tokens;
 mod geometry;
 mod heights;
 mod index;
@@ -94,6 +95,9 @@ pub struct TextViewStats {
     /// Of the words not there yet, how many egui shaped (the others were
     /// put together from glyphs laid out alone, with no shaping).
     pub words_shaped: u64,
+    /// Whether the document's blocks are cut into numbered tokens yet (see
+    /// `text_view/doc_tokens.rs`).
+    pub doc_tokens_ready: bool,
     /// Times the laid-out words and paragraphs were dropped because egui
     /// emptied its glyph atlas (they pointed into the old one).
     pub atlas_resets: u64,
@@ -126,6 +130,7 @@ impl Default for TextViewStats {
             cached_words: 0,
             word_lookups: (0, 0),
             words_shaped: 0,
+            doc_tokens_ready: false,
             atlas_resets: 0,
             index_rebuilds: 0,
             index_patches: 0,
@@ -151,6 +156,8 @@ pub struct TextView {
     doc_key: Option<String>,
     text_len: usize,
     paras: ParagraphIndex,
+    /// The document's blocks cut into numbered tokens, on their way.
+    doc_tokens: Option<doc_tokens::Pending>,
     index: HighlightIndex,
     index_key: Option<(String, u64)>,
     /// Annotations changed since the index was built, with the revision
@@ -177,6 +184,7 @@ impl Default for TextView {
             doc_key: None,
             text_len: 0,
             paras: ParagraphIndex::default(),
+            doc_tokens: None,
             index: HighlightIndex::default(),
             index_key: None,
             pending: Vec::new(),
@@ -342,6 +350,7 @@ impl TextView {
             restore = Some(self.positions.get(&doc_key).copied().unwrap_or((0, 0.0)));
             self.stats.painted_paragraphs.clear();
             self.paras = blocks::display_blocks(text);
+            self.doc_tokens = Some(doc_tokens::Pending::start(text, &self.paras));
             self.doc_key = Some(doc_key.clone());
             self.text_len = text.len();
             self.layout = LayoutCache::default();
@@ -388,6 +397,13 @@ impl TextView {
         };
         if self.layout.key.as_ref() != Some(&key) {
             self.layout.reset(key, metrics.clone(), &self.paras);
+        }
+        if self.layout.doc_tokens.is_none() {
+            self.layout.doc_tokens = self
+                .doc_tokens
+                .as_mut()
+                .and_then(doc_tokens::Pending::get)
+                .cloned();
         }
         // Glyph atlas: drop layouts that point into an emptied one, and
         // rasterize the document's characters ahead (once per font).
@@ -680,6 +696,7 @@ impl TextView {
         self.stats.cached_words = self.layout.words.len();
         self.stats.word_lookups = (self.layout.words.lookups, self.layout.words.misses);
         self.stats.words_shaped = self.layout.words.shaped;
+        self.stats.doc_tokens_ready = self.layout.doc_tokens.is_some();
         self.stats.atlas_resets = self.layout.words.atlas_resets;
         self.stats.content_height = total as f32;
         self.stats.viewport = view_rect;

@@ -33,6 +33,7 @@
 
 use super::atlas::{WARM_MAX_FILL, atlas_epoch};
 use super::atoms::{Atoms, Placed};
+use super::doc_tokens::DocTokens;
 use super::store::{Run, Store};
 use egui::epaint::text::Glyph;
 use egui::epaint::{Galley, Mesh, Vertex};
@@ -50,8 +51,15 @@ const LIGATURES: [&str; 5] = ["ff", "fi", "fl", "ffi", "ffl"];
 /// Words laid out in one egui job by [`WordCache::warm_words`].
 const WORDS_PER_JOB: usize = 512;
 
-/// Tokens kept before the cache is emptied (a few tens of MB at most).
-pub const MAX_WORDS: usize = 30_000;
+/// Tokens kept before the cache is emptied (a few tens of MB at most;
+/// most tokens are put together from atoms, a dozen bytes a char).
+pub const MAX_WORDS: usize = 100_000;
+
+/// In [`WordCache::by_number`]: a token whose place is not known yet.
+const UNKNOWN: u32 = u32::MAX;
+
+/// In [`WordCache::by_number`]: a token being laid out.
+const PENDING: u32 = u32::MAX - 1;
 
 /// A text cut into tokens, with where each token's layout is in the cache
 /// (from [`WordCache::prepare`]; valid until the cache is next changed).
@@ -254,6 +262,12 @@ pub struct WordCache {
     placed: Store<Placed>,
     /// Chars laid out alone, and the pair advances learnt.
     atoms: Atoms,
+    /// Position in `tokens` of each numbered token of a document cut once
+    /// ([`DocTokens`]), or [`UNKNOWN`]; valid for `by_number_key`.
+    by_number: Vec<u32>,
+    /// The document's tokens (their address) and the cache's generation
+    /// `by_number` is for.
+    by_number_key: Option<(usize, u64)>,
     /// What every result is cloned from (see [`Template`]).
     template: Option<Template>,
     /// Counts the times the tokens were dropped: a [`Prepared`] from
@@ -378,6 +392,12 @@ pub fn letter_pairs(line: &str) -> impl Iterator<Item = (char, char)> + '_ {
             next.next();
             w.chars().zip(next)
         })
+}
+
+/// The tokens of `text` as [`WordCache`] cuts it: byte range, and whether
+/// it is a run of breaking spaces.
+pub fn cut_tokens(text: &str) -> impl Iterator<Item = (std::ops::Range<usize>, bool)> {
+    tokens(text).into_iter().map(|t| (t.range, t.space))
 }
 
 /// One token of a paragraph.
@@ -661,6 +681,87 @@ impl WordCache {
             .collect()
     }
 
+    /// [`Self::prepare`] for blocks `blocks` of a document cut once into
+    /// numbered tokens: a token's layout is found by its number in an
+    /// array, not by cutting the text and hashing each token. `None` for a
+    /// block `doc` does not have.
+    pub fn prepare_blocks(
+        &mut self,
+        ui: &egui::Ui,
+        doc: &Arc<DocTokens>,
+        blocks: &[usize],
+        format: &TextFormat,
+    ) -> Vec<Option<Prepared>> {
+        let pieces: Vec<_> = blocks.iter().map(|&p| doc.pieces(p)).collect();
+        let n_pieces: usize = pieces.iter().flatten().map(Vec::len).sum();
+        if self.tokens.len() + n_pieces > MAX_WORDS {
+            self.drop_tokens();
+        }
+        self.lookups += n_pieces as u64;
+        let key = (Arc::as_ptr(doc) as usize, self.generation);
+        if self.by_number_key != Some(key) {
+            self.by_number.clear();
+            self.by_number.resize(doc.vocab_len(), UNKNOWN);
+            self.by_number_key = Some(key);
+        }
+        let mut missing: Vec<u32> = Vec::new();
+        for piece in pieces.iter().flatten().flatten() {
+            let Some(slot) = self.by_number.get_mut(piece.id as usize) else {
+                continue;
+            };
+            if *slot == UNKNOWN {
+                match doc.text(piece.id).and_then(|t| self.index.get(t)) {
+                    Some(&i) => *slot = i,
+                    None => {
+                        *slot = PENDING;
+                        missing.push(piece.id);
+                    }
+                }
+            }
+        }
+        if !missing.is_empty() {
+            self.misses += missing.len() as u64;
+            let texts: Vec<&str> = missing.iter().filter_map(|&id| doc.text(id)).collect();
+            self.add_missing(ui, &texts, format);
+            for id in missing {
+                let found = doc.text(id).and_then(|t| self.index.get(t)).copied();
+                if let Some(slot) = self.by_number.get_mut(id as usize) {
+                    // A token egui could not take stays unknown (and is
+                    // tried again, as `prepare` tries it).
+                    *slot = found.unwrap_or(UNKNOWN);
+                }
+            }
+        }
+        let generation = self.generation;
+        pieces
+            .into_iter()
+            .map(|pieces| {
+                let pieces = pieces?;
+                let mut toks = Vec::with_capacity(pieces.len());
+                let mut ids = Vec::with_capacity(pieces.len());
+                let mut after_space = true;
+                for pc in pieces {
+                    let id = *self.by_number.get(pc.id as usize)?;
+                    if id >= PENDING {
+                        return None;
+                    }
+                    toks.push(Tok {
+                        range: pc.start..pc.end,
+                        space: pc.space,
+                        word_start: !pc.space && after_space,
+                    });
+                    after_space = pc.space;
+                    ids.push(id);
+                }
+                Some(Prepared {
+                    toks,
+                    ids,
+                    generation,
+                })
+            })
+            .collect()
+    }
+
     /// Makes the layouts of `missing` (distinct tokens not held): put
     /// together from atoms where their chars and pairs are known (see
     /// [`super::atoms`]), the others shaped by egui, in one job.
@@ -697,7 +798,8 @@ impl WordCache {
         let (Some(run), Ok(n)) = (self.placed.push(placed), u32::try_from(placed.len())) else {
             return;
         };
-        self.index.insert(smol_str::SmolStr::new(text), self.tokens.len() as u32);
+        self.index
+            .insert(smol_str::SmolStr::new(text), self.tokens.len() as u32);
         self.tokens.push(Token {
             body: Body::Atoms(run),
             n_glyphs: n,
@@ -779,7 +881,8 @@ impl WordCache {
         let (Ok(n_glyphs), Ok(n_vertices)) = (u32::try_from(glyphs.len()), u32::try_from(n)) else {
             return;
         };
-        self.index.insert(smol_str::SmolStr::new(text), self.tokens.len() as u32);
+        self.index
+            .insert(smol_str::SmolStr::new(text), self.tokens.len() as u32);
         self.tokens.push(Token {
             body: Body::Raw { glyphs, vertices },
             n_glyphs,
@@ -1482,6 +1585,52 @@ mod tests {
             }
             let fi = cache.atoms.compose("fi", 0.0, 1.0, &mut Vec::new());
             assert!(fi.is_none());
+        });
+    }
+
+    /// Blocks prepared by their numbered tokens come out as the same
+    /// tokens and layouts as their texts cut and looked up, new words
+    /// included; a block the numbering does not have is refused.
+    #[test]
+    fn blocks_prepared_by_number_match_blocks_prepared_by_text() {
+        let (seed, format) = seed_and_format();
+        let paras = crate::model::text::ParagraphIndex::new(seed);
+        let doc = Arc::new(DocTokens::build(seed, &paras));
+        with_ui(|ui| {
+            let mut by_text = WordCache::default();
+            let mut by_number = WordCache::default();
+            let blocks: Vec<usize> = (0..paras.paragraphs.len()).collect();
+            let texts: Vec<&str> = paras
+                .paragraphs
+                .iter()
+                .map(|p| &seed[p.bytes.clone()])
+                .collect();
+            // Half first, then all: the second pass finds most tokens held.
+            for n in [blocks.len() / 2, blocks.len()] {
+                let a = by_text.prepare(ui, &texts[..n], &format);
+                let b = by_number.prepare_blocks(ui, &doc, &blocks[..n], &format);
+                assert_eq!(a.len(), b.len());
+                for ((a, b), text) in a.iter().zip(&b).zip(&texts) {
+                    let (Some(a), Some(b)) = (a, b) else {
+                        assert_eq!(a.is_some(), b.is_some(), "{text}");
+                        continue;
+                    };
+                    assert_eq!(a.toks, b.toks, "{text}");
+                    let words = |c: &WordCache, p: &Prepared| -> Vec<(f32, u32)> {
+                        p.ids
+                            .iter()
+                            .map(|&i| (c.tokens[i as usize].width, c.tokens[i as usize].n_glyphs))
+                            .collect()
+                    };
+                    assert_eq!(words(&by_text, a), words(&by_number, b), "{text}");
+                    let ga = by_text.compose(ui, text, a, 500.0).map(|g| g.rows.len());
+                    let gb = by_number.compose(ui, text, b, 500.0).map(|g| g.rows.len());
+                    assert_eq!(ga, gb, "{text}");
+                }
+            }
+            assert_eq!(by_text.misses, by_number.misses);
+            let none = by_number.prepare_blocks(ui, &doc, &[blocks.len()], &format);
+            assert!(none[0].is_none());
         });
     }
 

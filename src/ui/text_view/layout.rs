@@ -9,11 +9,13 @@
 
 use super::blocks::ends_line;
 use super::compose::WordCache;
+use super::doc_tokens::DocTokens;
 use super::geometry::LaidOut;
 use super::heights::Heights;
 use crate::model::text::ParagraphIndex;
 use egui::text::{LayoutJob, TextFormat, TextWrapping};
 use egui::{Color32, FontId};
+use std::sync::Arc;
 
 /// Sizes derived from the font and the available width.
 #[derive(Clone, Debug, PartialEq)]
@@ -71,6 +73,9 @@ pub struct LayoutCache {
     pub words: WordCache,
     /// Paragraphs egui laid out whole (the word cache could not).
     pub whole_layouts: u64,
+    /// The document's blocks cut into numbered tokens, once there (see
+    /// [`super::doc_tokens`]).
+    pub doc_tokens: Option<Arc<DocTokens>>,
 }
 
 impl LayoutCache {
@@ -128,8 +133,16 @@ impl LayoutCache {
         let (Some(m), Some(format)) = (self.metrics.clone(), self.format()) else {
             return 0.0;
         };
-        let texts: Vec<&str> = todo.iter().map(|&(_, s, _)| s).collect();
-        let prepared = self.words.prepare(ui, &texts, &format);
+        let prepared = match &self.doc_tokens {
+            Some(doc) if doc.blocks() == paras.paragraphs.len() => {
+                let blocks: Vec<usize> = todo.iter().map(|&(p, _, _)| p).collect();
+                self.words.prepare_blocks(ui, doc, &blocks, &format)
+            }
+            _ => {
+                let texts: Vec<&str> = todo.iter().map(|&(_, s, _)| s).collect();
+                self.words.prepare(ui, &texts, &format)
+            }
+        };
         let mut change = 0.0;
         for ((p, s, chars), prepared) in todo.into_iter().zip(prepared) {
             let composed = prepared.and_then(|pr| self.words.compose(ui, s, &pr, m.wrap));

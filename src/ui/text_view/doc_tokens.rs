@@ -1,0 +1,204 @@
+//! A document cut into word-cache tokens once, each token a number.
+//!
+//! A page the view has not shown yet used to be cut into tokens and each
+//! token looked up by hashing its text (≈ 25 ns a char, cache-cold: some
+//! 0.07 ms for a fresh screen of a book). The tokens of a document never
+//! change, so they are cut once, when it opens: each distinct token gets a
+//! number, and the document is the sequence of those numbers, block by
+//! block. A word cache then finds a token's layout by its number in an
+//! array ([`super::compose::WordCache::prepare_blocks`]). For a book this
+//! is ≈ 70 ms of work, done on a thread of its own; the view cuts and
+//! hashes as before until it is there.
+
+use super::compose::cut_tokens;
+use crate::model::text::ParagraphIndex;
+use smol_str::SmolStr;
+use std::sync::mpsc;
+
+/// Texts up to this many bytes are cut where they are opened; longer ones
+/// on a thread.
+pub const SYNC_BYTES: usize = 256 * 1024;
+
+/// The tokens of every block of a document, as numbers.
+#[derive(Debug, Default)]
+pub struct DocTokens {
+    /// Each distinct token's text, by number.
+    vocab: Vec<SmolStr>,
+    /// Whether each distinct token is a run of breaking spaces.
+    space: Vec<bool>,
+    /// The tokens of all blocks, one after another.
+    ids: Vec<u32>,
+    /// Where each block's tokens start in `ids` (one more entry than blocks).
+    starts: Vec<u32>,
+}
+
+/// One token of a block, by number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Piece {
+    /// Its number (an index into the vocabulary).
+    pub id: u32,
+    /// Its byte range in the block.
+    pub start: usize,
+    /// See `start`.
+    pub end: usize,
+    /// A run of breaking spaces.
+    pub space: bool,
+}
+
+impl DocTokens {
+    /// Cuts every block of `paras` (byte ranges into `text`).
+    pub fn build(text: &str, paras: &ParagraphIndex) -> Self {
+        let mut out = Self::default();
+        let mut numbers: ahash::HashMap<&str, u32> = ahash::HashMap::default();
+        out.starts.reserve(paras.paragraphs.len() + 1);
+        out.ids.reserve(text.len() / 4);
+        for p in &paras.paragraphs {
+            out.starts.push(out.ids.len() as u32);
+            let block = text.get(p.bytes.clone()).unwrap_or_default();
+            for (range, space) in cut_tokens(block) {
+                let piece = &block[range];
+                let next = out.vocab.len() as u32;
+                let id = *numbers.entry(piece).or_insert_with(|| {
+                    out.vocab.push(SmolStr::new(piece));
+                    out.space.push(space);
+                    next
+                });
+                out.ids.push(id);
+            }
+        }
+        out.starts.push(out.ids.len() as u32);
+        out
+    }
+
+    /// Distinct tokens.
+    pub fn vocab_len(&self) -> usize {
+        self.vocab.len()
+    }
+
+    /// The text of token `id`.
+    pub fn text(&self, id: u32) -> Option<&str> {
+        self.vocab.get(id as usize).map(SmolStr::as_str)
+    }
+
+    /// Blocks cut.
+    pub fn blocks(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+
+    /// The tokens of block `p`, in order, with their byte ranges in it.
+    pub fn pieces(&self, p: usize) -> Option<Vec<Piece>> {
+        let (from, to) = (*self.starts.get(p)?, *self.starts.get(p + 1)?);
+        let ids = self.ids.get(from as usize..to as usize)?;
+        let mut at = 0;
+        let mut out = Vec::with_capacity(ids.len());
+        for &id in ids {
+            let len = self.vocab.get(id as usize)?.len();
+            out.push(Piece {
+                id,
+                start: at,
+                end: at + len,
+                space: *self.space.get(id as usize)?,
+            });
+            at += len;
+        }
+        Some(out)
+    }
+}
+
+/// A [`DocTokens`] on its way: cut at once for a short text, on a thread
+/// for a long one.
+pub enum Pending {
+    /// Cut.
+    Ready(std::sync::Arc<DocTokens>),
+    /// Being cut on a thread.
+    Cutting(mpsc::Receiver<DocTokens>),
+    /// The thread could not be started or is gone.
+    Failed,
+}
+
+impl Pending {
+    /// Starts cutting `text` (a copy goes to the thread).
+    pub fn start(text: &str, paras: &ParagraphIndex) -> Self {
+        if text.len() <= SYNC_BYTES {
+            return Self::Ready(DocTokens::build(text, paras).into());
+        }
+        let (tx, rx) = mpsc::channel();
+        let (text, paras) = (text.to_owned(), paras.clone());
+        let spawned = std::thread::Builder::new()
+            .name("marginalia-doc-tokens".into())
+            .spawn(move || {
+                // The view may be gone (another document): nobody to tell.
+                let _ = tx.send(DocTokens::build(&text, &paras));
+            });
+        match spawned {
+            Ok(_) => Self::Cutting(rx),
+            Err(_) => Self::Failed,
+        }
+    }
+
+    /// The tokens, once cut.
+    pub fn get(&mut self) -> Option<&std::sync::Arc<DocTokens>> {
+        if let Self::Cutting(rx) = self {
+            *self = match rx.try_recv() {
+                Ok(tokens) => Self::Ready(tokens.into()),
+                Err(mpsc::TryRecvError::Empty) => return None,
+                Err(mpsc::TryRecvError::Disconnected) => Self::Failed,
+            };
+        }
+        match self {
+            Self::Ready(tokens) => Some(tokens),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_come_back_as_their_tokens() {
+        let text = "“Tea,” she said.\n\ntea  for two tea\nчай";
+        let paras = ParagraphIndex::new(text);
+        let doc = DocTokens::build(text, &paras);
+        assert_eq!(doc.blocks(), paras.paragraphs.len());
+        for (p, para) in paras.paragraphs.iter().enumerate() {
+            let block = &text[para.bytes.clone()];
+            let pieces = doc.pieces(p).expect("block");
+            let joined: String = pieces.iter().filter_map(|t| doc.text(t.id)).collect();
+            assert_eq!(joined, block);
+            let cut: Vec<_> = cut_tokens(block).collect();
+            assert_eq!(pieces.len(), cut.len());
+            for (piece, (range, space)) in pieces.iter().zip(cut) {
+                assert_eq!((piece.start..piece.end, piece.space), (range, space));
+            }
+        }
+        // "tea" twice, one number.
+        let ids: Vec<u32> = (0..doc.blocks())
+            .flat_map(|p| doc.pieces(p).unwrap_or_default())
+            .filter(|t| doc.text(t.id) == Some("tea"))
+            .map(|t| t.id)
+            .collect();
+        assert_eq!(ids.len(), 2);
+        assert_eq!(ids[0], ids[1]);
+        assert!(doc.pieces(doc.blocks()).is_none());
+    }
+
+    #[test]
+    fn a_long_text_is_cut_on_a_thread_and_arrives() {
+        let text = "word and another word\n".repeat(SYNC_BYTES / 10);
+        let paras = ParagraphIndex::new(&text);
+        let mut pending = Pending::start(&text, &paras);
+        assert!(matches!(pending, Pending::Cutting(_)));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let doc = loop {
+            if let Some(doc) = pending.get() {
+                break doc.clone();
+            }
+            assert!(std::time::Instant::now() < deadline, "never arrived");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        };
+        assert_eq!(doc.blocks(), paras.paragraphs.len());
+        assert_eq!(doc.vocab_len(), 4); // "word", " ", "and", "another"
+    }
+}
