@@ -51,7 +51,9 @@ impl DocTokens {
         let mut out = Self::default();
         let mut numbers: ahash::HashMap<&str, u32> = ahash::HashMap::default();
         out.starts.reserve(paras.paragraphs.len() + 1);
-        out.ids.reserve(text.len() / 4);
+        // Prose has a token every 3–4 bytes; a growing vector would
+        // double past that, and hold up to twice the memory for good.
+        out.ids.reserve(text.len() / 3);
         for p in &paras.paragraphs {
             out.starts.push(out.ids.len() as u32);
             let block = text.get(p.bytes.clone()).unwrap_or_default();
@@ -67,6 +69,7 @@ impl DocTokens {
             }
         }
         out.starts.push(out.ids.len() as u32);
+        out.ids.shrink_to_fit();
         out
     }
 
