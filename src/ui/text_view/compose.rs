@@ -265,9 +265,9 @@ pub struct WordCache {
     /// Position in `tokens` of each numbered token of a document cut once
     /// ([`DocTokens`]), or [`UNKNOWN`]; valid for `by_number_key`.
     by_number: Vec<u32>,
-    /// The document's tokens (their address) and the cache's generation
-    /// `by_number` is for.
-    by_number_key: Option<(usize, u64)>,
+    /// The document's tokens ([`DocTokens::serial`]) and the cache's
+    /// generation `by_number` is for.
+    by_number_key: Option<(u64, u64)>,
     /// What every result is cloned from (see [`Template`]).
     template: Option<Template>,
     /// Counts the times the tokens were dropped: a [`Prepared`] from
@@ -698,7 +698,7 @@ impl WordCache {
             self.drop_tokens();
         }
         self.lookups += n_pieces as u64;
-        let key = (Arc::as_ptr(doc) as usize, self.generation);
+        let key = (doc.serial(), self.generation);
         if self.by_number_key != Some(key) {
             self.by_number.clear();
             self.by_number.resize(doc.vocab_len(), UNKNOWN);
@@ -1684,6 +1684,35 @@ mod tests {
             assert_eq!(by_text.misses, by_number.misses);
             let none = by_number.prepare_blocks(ui, &doc, &[blocks.len()], &format);
             assert!(none[0].is_none());
+        });
+    }
+
+    /// A cache that prepared blocks of one numbering and is then given
+    /// another (another document) maps the new numbers afresh: the same
+    /// number names different words in the two.
+    #[test]
+    fn a_new_numbering_is_not_read_with_the_old_map() {
+        let (_, format) = seed_and_format();
+        let (a, b) = ("alpha beta", "beta gamma");
+        let doc = |t: &str| {
+            let paras = crate::model::text::ParagraphIndex::new(t);
+            Arc::new(DocTokens::build(t, &paras))
+        };
+        let (doc_a, doc_b) = (doc(a), doc(b));
+        assert_ne!(doc_a.serial(), doc_b.serial());
+        assert_eq!(doc_a.text(0), Some("alpha"));
+        assert_eq!(doc_b.text(0), Some("beta"));
+        with_ui(|ui| {
+            let mut cache = WordCache::default();
+            cache.prepare_blocks(ui, &doc_a, &[0], &format);
+            let by_number = cache
+                .prepare_blocks(ui, &doc_b, &[0], &format)
+                .pop()
+                .flatten();
+            let by_text = cache.prepare(ui, &[b], &format).pop().flatten();
+            let (by_number, by_text) = (by_number.expect("held"), by_text.expect("held"));
+            assert_eq!(by_number.ids, by_text.ids);
+            assert_eq!(by_number.toks, by_text.toks);
         });
     }
 

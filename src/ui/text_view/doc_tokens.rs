@@ -19,9 +19,15 @@ use std::sync::mpsc;
 /// on a thread.
 pub const SYNC_BYTES: usize = 256 * 1024;
 
+/// Numbers each [`DocTokens`] made, so that what a word cache keeps for
+/// one is never taken for another's (an address could be reused).
+static MADE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
 /// The tokens of every block of a document, as numbers.
 #[derive(Debug, Default)]
 pub struct DocTokens {
+    /// Which cutting this is (unique in the process).
+    serial: u64,
     /// Each distinct token's text, by number.
     vocab: Vec<SmolStr>,
     /// Whether each distinct token is a run of breaking spaces.
@@ -48,7 +54,10 @@ pub struct Piece {
 impl DocTokens {
     /// Cuts every block of `paras` (byte ranges into `text`).
     pub fn build(text: &str, paras: &ParagraphIndex) -> Self {
-        let mut out = Self::default();
+        let mut out = Self {
+            serial: MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            ..Self::default()
+        };
         let mut numbers: ahash::HashMap<&str, u32> = ahash::HashMap::default();
         out.starts.reserve(paras.paragraphs.len() + 1);
         // Prose has a token every 3–4 bytes; a growing vector would
@@ -71,6 +80,11 @@ impl DocTokens {
         out.starts.push(out.ids.len() as u32);
         out.ids.shrink_to_fit();
         out
+    }
+
+    /// Which cutting this is: unique in the process.
+    pub fn serial(&self) -> u64 {
+        self.serial
     }
 
     /// Distinct tokens.
