@@ -848,21 +848,11 @@ fn hovering_a_tags_count_tells_how_many_annotations_use_it() {
         .iter()
         .filter(|a| a.tags.contains(&tag.id))
         .count();
-    let mut h = harness(p);
-    h.run();
-    let says = format!("{n} annotations use {}", tag.name);
-    assert!(h.query_by_label(&says).is_none());
-    // The count is the first label with that number after the tag's name.
-    let label = n.to_string();
-    let count = h
-        .query_all_by_label(&label)
-        .find(|c| c.rect().max.x < 260.0)
-        .expect("the tag's count in the codebook");
-    count.hover();
-    for _ in 0..60 {
-        h.step();
-    }
-    assert!(h.query_by_label(&says).is_some(), "{says}");
+    hovering_in_the_codebook_shows(
+        p,
+        &n.to_string(),
+        &format!("{n} annotations use {}", tag.name),
+    );
 }
 
 #[test]
@@ -871,18 +861,23 @@ fn hovering_a_tags_hotkey_badge_names_the_hotkey() {
     let key = p.codebook.tags[0]
         .key
         .expect("the sample's first tag has a key");
+    hovering_in_the_codebook_shows(p, &key.to_string(), &format!("Hotkey {key}"));
+}
+
+/// Hovers the first label `label` in the codebook panel (the first with
+/// that text left of x = 260) and checks that the tooltip `says` shows,
+/// and did not before.
+fn hovering_in_the_codebook_shows(p: Project, label: &str, says: &str) {
     let mut h = harness(p);
     h.run();
-    let says = format!("Hotkey {key}");
-    assert!(h.query_by_label(&says).is_none());
-    let digit = key.to_string();
-    let badge = h
-        .query_all_by_label(&digit)
-        .find(|b| b.rect().max.x < 260.0)
-        .expect("the tag's hotkey badge in the codebook");
-    badge.hover();
+    assert!(h.query_by_label(says).is_none());
+    let node = h
+        .query_all_by_label(label)
+        .find(|c| c.rect().max.x < 260.0)
+        .unwrap_or_else(|| panic!("{label} in the codebook"));
+    node.hover();
     for _ in 0..60 {
         h.step();
     }
-    assert!(h.query_by_label(&says).is_some(), "{says}");
+    assert!(h.query_by_label(says).is_some(), "{says}");
 }

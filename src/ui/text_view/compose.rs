@@ -692,8 +692,8 @@ impl WordCache {
         blocks: &[usize],
         format: &TextFormat,
     ) -> Vec<Option<Prepared>> {
-        let pieces: Vec<_> = blocks.iter().map(|&p| doc.pieces(p)).collect();
-        let n_pieces: usize = pieces.iter().flatten().map(Vec::len).sum();
+        let numbers: Vec<Option<&[u32]>> = blocks.iter().map(|&p| doc.block(p)).collect();
+        let n_pieces: usize = numbers.iter().flatten().map(|b| b.len()).sum();
         if self.tokens.len() + n_pieces > MAX_WORDS {
             self.drop_tokens();
         }
@@ -705,16 +705,16 @@ impl WordCache {
             self.by_number_key = Some(key);
         }
         let mut missing: Vec<u32> = Vec::new();
-        for piece in pieces.iter().flatten().flatten() {
-            let Some(slot) = self.by_number.get_mut(piece.id as usize) else {
+        for &id in numbers.iter().flatten().copied().flatten() {
+            let Some(slot) = self.by_number.get_mut(id as usize) else {
                 continue;
             };
             if *slot == UNKNOWN {
-                match doc.text(piece.id).and_then(|t| self.index.get(t)) {
+                match doc.text(id).and_then(|t| self.index.get(t)) {
                     Some(&i) => *slot = i,
                     None => {
                         *slot = PENDING;
-                        missing.push(piece.id);
+                        missing.push(id);
                     }
                 }
             }
@@ -733,24 +733,25 @@ impl WordCache {
             }
         }
         let generation = self.generation;
-        pieces
+        numbers
             .into_iter()
-            .map(|pieces| {
-                let pieces = pieces?;
-                let mut toks = Vec::with_capacity(pieces.len());
-                let mut ids = Vec::with_capacity(pieces.len());
-                let mut after_space = true;
-                for pc in pieces {
-                    let id = *self.by_number.get(pc.id as usize)?;
+            .map(|numbers| {
+                let numbers = numbers?;
+                let mut toks = Vec::with_capacity(numbers.len());
+                let mut ids = Vec::with_capacity(numbers.len());
+                let (mut at, mut after_space) = (0, true);
+                for &n in numbers {
+                    let id = *self.by_number.get(n as usize)?;
                     if id >= PENDING {
                         return None;
                     }
+                    let (len, space) = (doc.text(n)?.len(), doc.is_space(n));
                     toks.push(Tok {
-                        range: pc.start..pc.end,
-                        space: pc.space,
-                        word_start: !pc.space && after_space,
+                        range: at..at + len,
+                        space,
+                        word_start: !space && after_space,
                     });
-                    after_space = pc.space;
+                    (at, after_space) = (at + len, space);
                     ids.push(id);
                 }
                 Some(Prepared {
