@@ -156,8 +156,6 @@ pub struct TextView {
     doc_key: Option<String>,
     text_len: usize,
     paras: ParagraphIndex,
-    /// The document's blocks cut into numbered tokens, on their way.
-    doc_tokens: Option<doc_tokens::Pending>,
     index: HighlightIndex,
     index_key: Option<(String, u64)>,
     /// Annotations changed since the index was built, with the revision
@@ -184,7 +182,6 @@ impl Default for TextView {
             doc_key: None,
             text_len: 0,
             paras: ParagraphIndex::default(),
-            doc_tokens: None,
             index: HighlightIndex::default(),
             index_key: None,
             pending: Vec::new(),
@@ -350,10 +347,10 @@ impl TextView {
             restore = Some(self.positions.get(&doc_key).copied().unwrap_or((0, 0.0)));
             self.stats.painted_paragraphs.clear();
             self.paras = blocks::display_blocks(text);
-            self.doc_tokens = Some(doc_tokens::Pending::start(text, &self.paras));
             self.doc_key = Some(doc_key.clone());
             self.text_len = text.len();
             self.layout = LayoutCache::default();
+            self.layout.doc_tokens = Some(doc_tokens::Pending::start(text, &self.paras));
             self.index_key = None;
             self.clear_selection();
             self.flash = None;
@@ -397,13 +394,6 @@ impl TextView {
         };
         if self.layout.key.as_ref() != Some(&key) {
             self.layout.reset(key, metrics.clone(), &self.paras);
-        }
-        if self.layout.doc_tokens.is_none() {
-            self.layout.doc_tokens = self
-                .doc_tokens
-                .as_mut()
-                .and_then(doc_tokens::Pending::get)
-                .cloned();
         }
         // Glyph atlas: drop layouts that point into an emptied one, and
         // rasterize the document's characters ahead (once per font).
@@ -696,7 +686,7 @@ impl TextView {
         self.stats.cached_words = self.layout.words.len();
         self.stats.word_lookups = (self.layout.words.lookups, self.layout.words.misses);
         self.stats.words_shaped = self.layout.words.shaped;
-        self.stats.doc_tokens_ready = self.layout.doc_tokens.is_some();
+        self.stats.doc_tokens_ready = self.layout.doc_tokens().is_some();
         self.stats.atlas_resets = self.layout.words.atlas_resets;
         self.stats.content_height = total as f32;
         self.stats.viewport = view_rect;

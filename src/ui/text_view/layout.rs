@@ -9,7 +9,7 @@
 
 use super::blocks::ends_line;
 use super::compose::WordCache;
-use super::doc_tokens::DocTokens;
+use super::doc_tokens::{DocTokens, Pending};
 use super::geometry::LaidOut;
 use super::heights::Heights;
 use crate::model::text::ParagraphIndex;
@@ -73,9 +73,9 @@ pub struct LayoutCache {
     pub words: WordCache,
     /// Paragraphs egui laid out whole (the word cache could not).
     pub whole_layouts: u64,
-    /// The document's blocks cut into numbered tokens, once there (see
-    /// [`super::doc_tokens`]).
-    pub doc_tokens: Option<Arc<DocTokens>>,
+    /// The document's blocks cut into numbered tokens, on their way (see
+    /// [`super::doc_tokens`]); set when the document is opened.
+    pub doc_tokens: Option<Pending>,
 }
 
 impl LayoutCache {
@@ -133,10 +133,10 @@ impl LayoutCache {
         let (Some(m), Some(format)) = (self.metrics.clone(), self.format()) else {
             return 0.0;
         };
-        let prepared = match &self.doc_tokens {
+        let prepared = match self.doc_tokens() {
             Some(doc) if doc.blocks() == paras.paragraphs.len() => {
                 let blocks: Vec<usize> = todo.iter().map(|&(p, _, _)| p).collect();
-                self.words.prepare_blocks(ui, doc, &blocks, &format)
+                self.words.prepare_blocks(ui, &doc, &blocks, &format)
             }
             _ => {
                 let texts: Vec<&str> = todo.iter().map(|&(_, s, _)| s).collect();
@@ -165,6 +165,11 @@ impl LayoutCache {
             change += f64::from(self.heights.set(p, h));
         }
         change
+    }
+
+    /// The document's blocks cut into numbered tokens, once they are.
+    pub fn doc_tokens(&mut self) -> Option<Arc<DocTokens>> {
+        self.doc_tokens.as_mut()?.get().cloned()
     }
 
     /// The text format paragraphs are laid out in (`None` before a key).
