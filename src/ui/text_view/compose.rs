@@ -495,7 +495,7 @@ impl WordCache {
     }
 
     /// Learns how the font kerns each of `pairs` (two-letter strings, see
-    /// [`super::vocabulary::frequent_pairs`]) by laying out those it does
+    /// [`super::vocabulary::distinct_pairs`]) by laying out those it does
     /// not know, unless it did since the cache was last emptied: the rare
     /// words of a page are then put together from their chars instead of
     /// being shaped (see [`super::atoms`]).
@@ -1529,7 +1529,7 @@ mod tests {
         // Learn from the 300 most frequent words, then take the text.
         let words: Arc<[Box<str>]> = super::super::vocabulary::frequent_words(seed, 300).into();
         cache.warm_words(ui, &words, &format);
-        let pairs: Arc<[Box<str>]> = super::super::vocabulary::frequent_pairs(seed).into();
+        let pairs: Arc<[Box<str>]> = super::super::vocabulary::distinct_pairs(seed).into();
         cache.warm_pairs(ui, &pairs, &format);
         let paras: Vec<&str> = seed.split('\n').filter(|p| !p.trim().is_empty()).collect();
         let (misses, shaped) = (cache.misses, cache.shaped);

@@ -43,7 +43,7 @@ pub fn doc_words(ctx: &egui::Context, doc: &Document) -> Arc<[Box<str>]> {
 /// as [`frequent_words`] does), each as a two-char string, in order of
 /// first sight: a word cache lays them out to learn how the font kerns
 /// each pair (see [`super::atoms`]).
-pub fn frequent_pairs(text: &str) -> Vec<Box<str>> {
+pub fn distinct_pairs(text: &str) -> Vec<Box<str>> {
     let stride = text.len().div_ceil(SAMPLE_BYTES).max(1);
     let mut seen = ahash::HashSet::default();
     let mut out = Vec::new();
@@ -57,11 +57,11 @@ pub fn frequent_pairs(text: &str) -> Vec<Box<str>> {
     out
 }
 
-/// [`frequent_pairs`] of a document, found once and kept in the context's
+/// [`distinct_pairs`] of a document, found once and kept in the context's
 /// memory.
 pub fn doc_pairs(ctx: &egui::Context, doc: &Document) -> Arc<[Box<str>]> {
     super::atlas::per_document(ctx, doc, "marginalia_doc_pairs", || {
-        frequent_pairs(&doc.text).into()
+        distinct_pairs(&doc.text).into()
     })
 }
 
@@ -83,7 +83,7 @@ mod tests {
 
     #[test]
     fn pairs_are_of_letters_inside_words() {
-        let pairs = frequent_pairs("Tea, “tea” ab1c\nмир");
+        let pairs = distinct_pairs("Tea, “tea” ab1c\nмир");
         let pairs: Vec<&str> = pairs.iter().map(|p| &**p).collect();
         assert_eq!(pairs, ["Te", "ea", "te", "ab", "ми", "ир"]);
     }
