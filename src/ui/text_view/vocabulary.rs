@@ -7,7 +7,10 @@
 //! not equally common, though: in a book the 4,000 most frequent make nearly
 //! 90 % of the text. A word cache lays those out when it is made (once per
 //! document, font and scale: [`super::compose::WordCache::warm_words`]),
-//! and a new page then brings a few words instead of dozens.
+//! and a new page then brings a few words instead of dozens. The pairs of
+//! letters in the document's words are laid out too, so the words a page
+//! still brings can be put together without shaping (see
+//! [`super::atoms`]).
 
 use super::compose::{letter_pairs, word_counts};
 use crate::model::Document;
