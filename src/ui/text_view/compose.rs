@@ -745,7 +745,7 @@ impl WordCache {
                     if id >= PENDING {
                         return None;
                     }
-                    let (len, space) = (doc.text(n)?.len(), doc.is_space(n));
+                    let (len, space) = doc.piece(n)?;
                     toks.push(Tok {
                         range: at..at + len,
                         space,
@@ -919,7 +919,13 @@ impl WordCache {
         prepared
             .ids
             .iter()
-            .map(|&i| self.tokens.get(i as usize))
+            .map(|&i| {
+                let t = self.tokens.get(i as usize);
+                if let Some(t) = t {
+                    super::store::prefetch(t);
+                }
+                t
+            })
             .collect()
     }
 
@@ -1094,6 +1100,17 @@ impl WordCache {
     ) -> Option<Arc<Galley>> {
         let template = self.template.as_ref()?;
         let line_h = template.line_h;
+        // The tokens' runs are scattered over megabytes: their loads are
+        // started together here, not one after another in the loop below.
+        for p in parts {
+            match &p.tok.body {
+                Body::Raw { glyphs, vertices } => {
+                    self.glyphs.prefetch(glyphs);
+                    self.vertices.prefetch(vertices);
+                }
+                Body::Atoms(run) => self.placed.prefetch(run),
+            }
+        }
         let mut placed = Vec::with_capacity(row_ends.len());
         let (mut rect, mut mesh_bounds) = (Rect::NOTHING, Rect::NOTHING);
         let (mut num_vertices, mut num_indices) = (0, 0);

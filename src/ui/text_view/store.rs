@@ -6,6 +6,22 @@
 //! middle of a frame (a 2–3 ms frame when a cache passed 4 MB); a chunk is
 //! never moved, and memory grows a chunk at a time, as it is used.
 
+/// Asks the CPU to start loading `item` into its cache without waiting for
+/// it: a loop that will read scattered items issues their loads together
+/// first, instead of one miss after another. A no-op off x86-64.
+#[inline]
+pub fn prefetch<T>(item: &T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        // SAFETY: SSE is part of every x86-64 target, and a prefetch only
+        // hints the cache: it reads nothing and cannot fault.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(item).cast::<i8>()) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = item;
+}
+
 /// Where a run is: its chunk and its place in it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Run {
@@ -71,6 +87,19 @@ impl<T: Clone> Store<T> {
         self.chunks
             .get(run.chunk as usize)?
             .get(run.start as usize..run.end as usize)
+    }
+
+    /// Starts loading the first items of `run` into the CPU cache (see
+    /// [`prefetch`]).
+    #[inline]
+    pub fn prefetch(&self, run: &Run) {
+        if let Some(item) = self
+            .chunks
+            .get(run.chunk as usize)
+            .and_then(|c| c.get(run.start as usize))
+        {
+            prefetch(item);
+        }
     }
 
     /// Drops every run (and the memory).
