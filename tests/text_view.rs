@@ -715,3 +715,72 @@ fn the_documents_characters_are_rasterized_before_a_jump_needs_them() {
     );
     assert!(!rasterized, "glyphs were rasterized during the jump");
 }
+
+#[test]
+fn a_paragraph_taller_than_the_screen_is_built_as_it_scrolls_into_view() {
+    // One paragraph of some 50 rows, each word its own: what a click
+    // selects is found in the text, whatever row it is on.
+    let words: Vec<String> = (0..440).map(|i| format!("w{i:03}ord")).collect();
+    let para = words.join(" ");
+    assert!(para.chars().count() < 4_000, "one block");
+    let mut p = Project::new("tall");
+    p.documents.push(Document::import(
+        DocId::new("tall"),
+        "Tall",
+        None,
+        &format!("{para}\n\nThe end."),
+    ));
+    let mut h = harness(p);
+    h.run_steps(2);
+    let (built, unbuilt) = h.state().view.debug_stats().rows_built;
+    assert!(built > 10, "the rows on screen are built: {built}");
+    assert!(unbuilt > 10, "the rows below are not, yet: {unbuilt}");
+    let t = text(&h);
+    let vp = h.state().view.viewport_rect();
+    h.hover_at(vp.center());
+    let mut checked = 0;
+    for _ in 0..5 {
+        h.event(Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: vec2(0.0, -120.0),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Unknown,
+            modifiers: Modifiers::NONE,
+        });
+        h.run_steps(10);
+        let vp = h.state().view.viewport_rect();
+        // Every row of text on screen has its glyphs.
+        let mut rows_on_screen = 0;
+        for shape in &h.output().shapes {
+            if let egui::Shape::Text(ts) = &shape.shape {
+                for row in &ts.galley.rows {
+                    let r = row.rect().translate(ts.pos.to_vec2());
+                    if r.intersects(vp) && r.height() > 0.0 {
+                        rows_on_screen += 1;
+                        assert!(!row.glyphs.is_empty(), "an empty row on screen at {r:?}");
+                    }
+                }
+            }
+        }
+        assert!(rows_on_screen > 20, "{rows_on_screen} rows on screen");
+        // A word in the lowest rows on screen, just scrolled in: a
+        // double-click on it selects exactly it.
+        let word = words.iter().rev().find_map(|w| {
+            let r = find_chars(&t, w, 0);
+            let rect = h.state().view.char_range_rect(r.clone())?;
+            (vp.contains_rect(rect) && rect.bottom() > vp.bottom() - 80.0).then_some((r, rect))
+        });
+        let (r, rect) = word.expect("a word near the bottom of the screen");
+        click(&mut h, rect.center(), Modifiers::NONE);
+        click(&mut h, rect.center(), Modifiers::NONE);
+        assert_eq!(h.state().view.selection(), Some(r));
+        h.run_steps(30); // later than a double click
+        checked += 1;
+    }
+    assert_eq!(checked, 5);
+    let (built_after, _) = h.state().view.debug_stats().rows_built;
+    assert!(
+        built_after > built,
+        "rows were built on the way: {built_after}"
+    );
+}

@@ -4,7 +4,8 @@
 //! How it stays fast on long documents (5 MB, 50 000 annotations):
 //! - one galley per paragraph (a line of the text), laid out only when it is
 //!   visible or needed, cached in [`layout::LayoutCache`] and dropped again
-//!   when far off screen;
+//!   when far off screen; a paragraph's rows get their glyphs only as they
+//!   come into view (`compose/rows.rs`);
 //! - paragraph heights in a Fenwick tree ([`heights::Heights`]): estimated
 //!   from char counts, corrected once laid out; the first visible paragraph
 //!   is found by binary search, so a frame never walks the whole document;
@@ -87,6 +88,9 @@ pub struct TextViewStats {
     pub chars_laid_out: u64,
     /// Of those galleys, how many egui laid out whole (not from words).
     pub whole_layouts: u64,
+    /// Rows of the painted paragraphs with their glyphs built, and rows
+    /// not built yet (off screen: see `text_view/compose/rows.rs`).
+    pub rows_built: (usize, usize),
     /// Distinct words and spaces held laid out.
     pub cached_words: usize,
     /// Words and spaces looked up in that cache, and how many were not
@@ -127,6 +131,7 @@ impl Default for TextViewStats {
             layouts: 0,
             chars_laid_out: 0,
             whole_layouts: 0,
+            rows_built: (0, 0),
             cached_words: 0,
             word_lookups: (0, 0),
             words_shaped: 0,
@@ -635,9 +640,16 @@ impl TextView {
         }
         let origin = pos2(content_left + cols.text_x, content_top - shift as f32);
         self.last_origin = origin;
+        // The rows of the visible paragraphs that are on screen get their
+        // glyphs (a paragraph at the edge of the screen is only part seen).
+        let clip = ui.clip_rect();
+        for &(p, y) in &visible {
+            let top = origin.y + y;
+            let ys = clip.top() - top..clip.bottom() - top;
+            self.layout.ensure_rows(ui, text, &self.paras, p, ys);
+        }
 
         // Pointer.
-        let clip = ui.clip_rect();
         let view_rect = Rect::from_x_y_ranges(ui.max_rect().x_range(), clip.y_range());
         let id = ui.make_persistent_id((self.id_salt.as_str(), "area"));
         let resp = ui.interact(view_rect, id, Sense::click_and_drag());
@@ -678,6 +690,13 @@ impl TextView {
             let keep = first.0.saturating_sub(KEEP_AROUND)..(last.0 + KEEP_AROUND + 1).min(n);
             self.layout.evict_outside(keep);
         }
+        self.stats.rows_built = visible
+            .iter()
+            .filter_map(|&(p, _)| self.layout.get(p))
+            .fold((0, 0), |(b, u), lo| {
+                let built = lo.built_rows();
+                (b + built, u + lo.galley.rows.len() - built)
+            });
         self.stats.painted_paragraphs = visible.iter().map(|v| v.0).collect();
         self.stats.galleys_cached = self.layout.cached.len();
         self.stats.layouts = self.layout.layouts;
@@ -710,6 +729,9 @@ impl TextView {
         let para = paras.paragraphs.get(p)?;
         let top = origin.y + layout.heights.prefix(p) as f32;
         let local = pos2(pos.x - origin.x, pos.y - top);
+        // The row under the pointer has its glyphs (it may be just off
+        // screen while a drag scrolls).
+        layout.ensure_rows(ui, text, paras, p, local.y..local.y + 1.0);
         match layout.get(p) {
             Some(lo) => Some((
                 para.chars.start + lo.gap_at(local),

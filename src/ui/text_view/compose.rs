@@ -38,10 +38,13 @@ use super::store::{Run, Store};
 use egui::epaint::text::Glyph;
 use egui::epaint::{Galley, Mesh, Vertex};
 use egui::text::{LayoutJob, TextFormat};
-use egui::{Pos2, Rect, pos2, vec2};
+use egui::{Rect, pos2};
+pub use rows::{Plan, is_built};
 use std::sync::Arc;
 
 /// What a line cut short ends with.
+mod rows;
+
 const ELLIPSIS: &str = "…";
 
 /// Letter sequences egui's fonts draw as one glyph (shaping's standard
@@ -929,6 +932,7 @@ impl WordCache {
             .collect()
     }
 
+    #[cfg(test)]
     /// Lays out a paragraph (no `\n`) wrapped at `wrap` points from its
     /// [`Prepared`] tokens, or `None` if it needs egui's own layout (see the
     /// module docs) or the cache dropped its tokens since it was prepared.
@@ -942,53 +946,27 @@ impl WordCache {
         if text.is_empty() || text.contains('\n') {
             return None;
         }
-        let toks = &prepared.toks;
+        let plan = self.plan(prepared, wrap)?;
         let ppp = ui.ctx().pixels_per_point();
-        let laid = self.resolve(prepared)?;
+        self.build_rows(text, &plan, 0..plan.rows(), None, ppp)
+    }
 
-        // Greedy wrap, a word (its tokens up to the next space) at a time:
-        // a word that does not fit starts a new row; spaces stay at the end
-        // of the row they follow. `parts` holds the rows one after another,
-        // `row_ends` where each ends.
-        let mut parts: Vec<Part<'_>> = Vec::with_capacity(laid.len());
-        let mut row_ends: Vec<usize> = Vec::new();
-        let mut x = 0.0f32;
-        let mut k = 0;
-        while k < laid.len() {
-            if toks[k].space {
-                parts.push(Part {
-                    tok: laid[k],
-                    x,
-                    space: true,
-                });
-                x += laid[k].width;
-                k += 1;
-                continue;
-            }
-            let (end, word_w) = word_at(toks, &laid, k);
-            // Like egui, a word must fit with the space after it.
-            let after = laid.get(end).map_or(0.0, |t| t.width);
-            let row_empty = row_ends.last().copied().unwrap_or(0) == parts.len();
-            if !row_empty && x + word_w + after > wrap {
-                row_ends.push(parts.len());
-                x = 0.0;
-            }
-            if x == 0.0 && word_w > wrap {
-                // Longer than the column: egui splits inside words.
-                return None;
-            }
-            for tok in &laid[k..end] {
-                parts.push(Part {
-                    tok,
-                    x,
-                    space: false,
-                });
-                x += tok.width;
-            }
-            k = end;
+    /// [`Self::compose`] with no row built yet, and its [`Plan`]: the rows
+    /// are built as they come into view ([`Self::build_rows`]).
+    pub fn compose_planned(
+        &self,
+        ui: &egui::Ui,
+        text: &str,
+        prepared: &Prepared,
+        wrap: f32,
+    ) -> Option<(Arc<Galley>, Plan)> {
+        if text.is_empty() || text.contains('\n') {
+            return None;
         }
-        row_ends.push(parts.len());
-        self.build(text.to_owned(), &parts, &row_ends, wrap, ppp)
+        let plan = self.plan(prepared, wrap)?;
+        let ppp = ui.ctx().pixels_per_point();
+        let galley = self.build_rows(text, &plan, 0..0, None, ppp)?;
+        Some((galley, plan))
     }
 
     /// Lays out one line, cut after the last whole word that fits in
@@ -1020,14 +998,15 @@ impl WordCache {
         let toks = &line.toks;
         let ppp = ui.ctx().pixels_per_point();
         let laid = self.resolve(line)?;
-        let ellipsis = self.tokens.get(*self.index.get(ELLIPSIS)? as usize)?;
+        let ellipsis = *self.index.get(ELLIPSIS)?;
+        let ellipsis_w = self.tokens.get(ellipsis as usize)?.width;
         // How many tokens are shown: all, or the whole words that fit with
         // the ellipsis, without the space before it.
         let total: f32 = laid.iter().map(|t| t.width).sum();
         let cut = total > max_width;
         let mut kept = laid.len();
         if cut {
-            let room = max_width - ellipsis.width;
+            let room = max_width - ellipsis_w;
             let mut x = 0.0f32;
             kept = 0;
             for (k, tok) in laid.iter().enumerate() {
@@ -1041,28 +1020,15 @@ impl WordCache {
                 kept -= 1;
             }
         }
-        let mut row: Vec<Part<'_>> = Vec::with_capacity(kept + 1);
-        let mut x = 0.0f32;
-        for (tok, t) in laid[..kept].iter().zip(toks) {
-            row.push(Part {
-                tok,
-                x,
-                space: t.space,
-            });
-            x += tok.width;
-        }
+        let mut ids = line.ids.get(..kept)?.to_vec();
         let end = kept.checked_sub(1).map_or(0, |k| toks[k].range.end);
         let mut shown = text[..end].to_owned();
         if cut {
-            row.push(Part {
-                tok: ellipsis,
-                x,
-                space: false,
-            });
+            ids.push(ellipsis);
             shown.push_str(ELLIPSIS);
         }
-        let n = row.len();
-        self.build(shown, &row, &[n], f32::INFINITY, ppp)
+        let plan = self.plan_line(&ids)?;
+        self.build_rows(&shown, &plan, 0..1, None, ppp)
     }
 }
 
@@ -1075,150 +1041,9 @@ fn word_at(toks: &[Tok], laid: &[&Token], k: usize) -> (usize, f32) {
     (end, laid[k..end].iter().map(|t| t.width).sum())
 }
 
-/// A token placed on a row.
-#[derive(Clone, Copy)]
-struct Part<'a> {
-    tok: &'a Token,
-    /// Where the pen is at its start, relative to the row (exact: glyphs
-    /// are put on whole pixels from it as egui does).
-    x: f32,
-    /// Whether the token is a run of breaking spaces.
-    space: bool,
-}
-
-/// The galley of `text` from rows of placed tokens (their chars, in order,
-/// are `text`): glyphs and mesh vertices copied from the tokens and moved
-/// into place.
-impl WordCache {
-    fn build(
-        &self,
-        text: String,
-        parts: &[Part<'_>],
-        row_ends: &[usize],
-        wrap: f32,
-        ppp: f32,
-    ) -> Option<Arc<Galley>> {
-        let template = self.template.as_ref()?;
-        let line_h = template.line_h;
-        // The tokens' runs are scattered over megabytes: their loads are
-        // started together here, not one after another in the loop below.
-        for p in parts {
-            match &p.tok.body {
-                Body::Raw { glyphs, vertices } => {
-                    self.glyphs.prefetch(glyphs);
-                    self.vertices.prefetch(vertices);
-                }
-                Body::Atoms(run) => self.placed.prefetch(run),
-            }
-        }
-        let mut placed = Vec::with_capacity(row_ends.len());
-        let (mut rect, mut mesh_bounds) = (Rect::NOTHING, Rect::NOTHING);
-        let (mut num_vertices, mut num_indices) = (0, 0);
-        let mut row_start = 0;
-        for (i, &row_end) in row_ends.iter().enumerate() {
-            let parts = parts.get(row_start..row_end)?;
-            row_start = row_end;
-            let (mut n_glyphs, mut n_vertices) = (0, 0);
-            for p in parts {
-                n_glyphs += p.tok.n_glyphs as usize;
-                n_vertices += p.tok.n_vertices as usize;
-            }
-            let n_indices = n_vertices / 4 * 6;
-            let mut glyphs = Vec::with_capacity(n_glyphs);
-            let mut mesh = Mesh::default();
-            mesh.vertices.reserve_exact(n_vertices);
-            mesh.indices.reserve_exact(n_indices);
-            let mut width = 0.0f32;
-            let mut bounds = Rect::NOTHING;
-            for p in parts {
-                let src = p.tok;
-                let base = mesh.vertices.len() as u32;
-                // The whole-pixel shift that starts the token's pen nearest to
-                // `p.x`: its glyphs keep the places and sub-pixel rasters egui
-                // gave them together, and the token is off by half a pixel at
-                // most, however far along the row.
-                let dx = ((p.x - src.pen0) * ppp).round() / ppp;
-                match &src.body {
-                    Body::Raw {
-                        glyphs: g_run,
-                        vertices: v_run,
-                    } => {
-                        let src_glyphs = self.glyphs.get(g_run)?;
-                        let src_vertices = self.vertices.get(v_run)?;
-                        glyphs.extend(src_glyphs.iter().map(|g| {
-                            let mut g = *g;
-                            g.pos.x += dx;
-                            g.first_vertex += base;
-                            g
-                        }));
-                        let shift = vec2(dx, 0.0);
-                        mesh.vertices.extend(src_vertices.iter().map(|v| Vertex {
-                            pos: v.pos + shift,
-                            ..*v
-                        }));
-                    }
-                    Body::Atoms(run) => {
-                        for pl in self.placed.get(run)? {
-                            let atom = self.atoms.get(pl.atom)?;
-                            let x = pl.x_px as f32 / ppp + dx;
-                            let mut g = atom.glyph;
-                            g.pos.x = x;
-                            g.advance_width = pl.advance;
-                            g.first_vertex = mesh.vertices.len() as u32;
-                            glyphs.push(g);
-                            mesh.vertices.extend(atom.quad.iter().map(|v| Vertex {
-                                pos: pos2(v.pos.x + x, v.pos.y),
-                                ..*v
-                            }));
-                        }
-                    }
-                }
-                for q in (base..base + src.n_vertices).step_by(4) {
-                    mesh.indices.extend_from_slice(&quad_indices(q));
-                }
-                if src.n_vertices > 0 {
-                    bounds |= src.bounds.translate(vec2(dx, 0.0));
-                }
-                if !p.space {
-                    width = p.x + p.tok.width;
-                }
-            }
-            let mut row = egui::epaint::text::Row::clone(&template.row.row);
-            row.glyphs = glyphs;
-            row.size = vec2(width, line_h);
-            row.visuals.glyph_index_start = 0;
-            row.visuals.glyph_vertex_range = 0..mesh.vertices.len();
-            row.visuals.mesh_bounds = bounds;
-            num_vertices += mesh.vertices.len();
-            num_indices += mesh.indices.len();
-            row.visuals.mesh = mesh;
-            let pos = pos2(0.0, i as f32 * line_h);
-            rect |= Rect::from_min_size(pos, row.size);
-            mesh_bounds |= bounds.translate(pos.to_vec2());
-            let mut pr = template.row.clone();
-            pr.pos = pos;
-            pr.row = Arc::new(row);
-            placed.push(pr);
-        }
-        let mut galley = template.galley.clone();
-        let mut job = (*template.galley.job).clone();
-        if let Some(s) = job.sections.first_mut() {
-            s.byte_range = egui::text::ByteIndex(0)..egui::text::ByteIndex(text.len());
-        }
-        job.text = text;
-        job.wrap.max_width = wrap;
-        galley.job = Arc::new(job);
-        galley.rows = placed;
-        galley.rect = Rect::from_min_max(Pos2::ZERO, rect.max.max(Pos2::ZERO));
-        galley.mesh_bounds = mesh_bounds;
-        galley.num_vertices = num_vertices;
-        galley.num_indices = num_indices;
-        Some(Arc::new(galley))
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::geometry::LaidOut;
     use super::*;
 
     /// The seed article, and the article view's format.
@@ -1450,6 +1275,116 @@ mod tests {
             }
         });
         assert!(checked > 10, "the seed has paragraphs");
+    }
+
+    /// A paragraph's rows built a few at a time, as they come into view,
+    /// are the rows of the paragraph built at once; before they are built
+    /// the plan puts each token where its glyphs go, and a click finds the
+    /// same char either way.
+    #[test]
+    fn rows_built_as_they_come_into_view_match_rows_built_at_once() {
+        let (seed, format) = seed_and_format();
+        let paras: Vec<&str> = seed.lines().filter(|l| l.chars().count() > 300).collect();
+        let wrap = 420.0;
+        let mut checked = 0;
+        with_ui(|ui| {
+            let ppp = ui.ctx().pixels_per_point();
+            let mut cache = WordCache::default();
+            let prepared = cache.prepare(ui, &paras, &format);
+            for (para, prep) in paras.iter().copied().zip(&prepared) {
+                let prep = prep.as_ref().expect("every token usable");
+                let whole = cache.compose(ui, para, prep, wrap).expect("composed");
+                let (bare, plan) = cache
+                    .compose_planned(ui, para, prep, wrap)
+                    .expect("planned");
+                let n = whole.rows.len();
+                assert!(n >= 4, "a paragraph of several rows");
+                // The same size, rows, row starts and text; no glyph yet.
+                assert_eq!(bare.rect, whole.rect);
+                assert_eq!(bare.text(), para);
+                assert_eq!(plan.rows(), n);
+                assert!(bare.rows.iter().all(|r| r.glyphs.is_empty()));
+                let full = LaidOut::new(whole.clone());
+                let lazy = LaidOut::planned(bare.clone(), plan.clone());
+                assert_eq!(lazy.row_starts, full.row_starts);
+                assert_eq!(lazy.chars, full.chars);
+                assert_eq!(lazy.unbuilt(0..n), Some(0..n));
+                // Unbuilt, each word starts and ends where its glyphs will
+                // (to the half pixel egui's snapping moves them), and a
+                // click on its first char finds it.
+                let mut c = 0;
+                for t in &prep.toks {
+                    let n_chars = para[t.range.clone()].chars().count();
+                    if t.space {
+                        // A row's last space ends past the row's width:
+                        // it has no rectangle worth comparing.
+                        c += n_chars;
+                        continue;
+                    }
+                    let mut a = Vec::new();
+                    let mut b = Vec::new();
+                    full.range_rects(c..c + n_chars, &mut a);
+                    lazy.range_rects(c..c + n_chars, &mut b);
+                    assert_eq!(a.len(), b.len(), "{:?}", &para[t.range.clone()]);
+                    for (ra, rb) in a.iter().zip(&b) {
+                        assert!(
+                            (ra.left() - rb.left()).abs() <= 0.5 + 1.0 / ppp,
+                            "{ra:?} {rb:?}"
+                        );
+                        assert!(
+                            (ra.right() - rb.right()).abs() <= 0.5 + 1.0 / ppp,
+                            "{ra:?} {rb:?}"
+                        );
+                        assert_eq!(ra.y_range(), rb.y_range());
+                    }
+                    if let Some(r) = a.first() {
+                        let probe = egui::pos2(r.left() + 1.0, r.center().y);
+                        assert_eq!(lazy.gap_at(probe), full.gap_at(probe));
+                        assert_eq!(lazy.char_at(probe), full.char_at(probe));
+                    }
+                    c += n_chars;
+                }
+                // Built in three steps, from the middle out, the rows are
+                // those of the whole build, and so are the galley's bounds.
+                let mid = n / 2;
+                let g1 = cache
+                    .build_rows(para, &plan, mid..mid + 1, Some(&bare), ppp)
+                    .expect("built");
+                assert!(!g1.rows[mid].glyphs.is_empty() && g1.rows[0].glyphs.is_empty());
+                let g2 = cache
+                    .build_rows(para, &plan, mid..n, Some(&g1), ppp)
+                    .expect("built");
+                // The row built already is kept, not built again.
+                assert!(Arc::ptr_eq(&g1.rows[mid].row, &g2.rows[mid].row));
+                let g3 = cache
+                    .build_rows(para, &plan, 0..n, Some(&g2), ppp)
+                    .expect("built");
+                for (a, b) in g3.rows.iter().zip(&whole.rows) {
+                    assert_eq!(a.pos, b.pos);
+                    assert_eq!(a.size, b.size);
+                    assert_eq!(a.glyphs, b.glyphs);
+                    assert_eq!(a.visuals.mesh.vertices, b.visuals.mesh.vertices);
+                    assert_eq!(a.visuals.mesh.indices, b.visuals.mesh.indices);
+                }
+                assert_eq!(g3.mesh_bounds, whole.mesh_bounds);
+                assert_eq!(g3.num_vertices, whole.num_vertices);
+                assert_eq!(LaidOut::planned(g3, plan).unbuilt(0..n), None);
+                checked += 1;
+            }
+            // A plan of tokens the cache has dropped since is not built.
+            let prep = prepared[0].as_ref().expect("usable");
+            let (bare, plan) = cache
+                .compose_planned(ui, paras[0], prep, wrap)
+                .expect("planned");
+            cache.drop_tokens();
+            assert!(cache.template.is_some());
+            assert!(
+                cache
+                    .build_rows(paras[0], &plan, 0..1, Some(&bare), ppp)
+                    .is_none()
+            );
+        });
+        assert!(checked >= 3, "the seed has long paragraphs");
     }
 
     /// Words cut out of one shared egui line match the same words laid

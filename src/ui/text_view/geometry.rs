@@ -3,6 +3,7 @@
 //! starts, so a char maps to (row, x) by binary search and a range maps to
 //! one rectangle per row it touches.
 
+use super::compose::{Plan, is_built};
 use egui::{Galley, Pos2, Rect, pos2};
 use std::ops::Range;
 use std::sync::Arc;
@@ -16,10 +17,14 @@ pub struct LaidOut {
     pub row_starts: Vec<usize>,
     /// Chars in the paragraph.
     pub chars: usize,
+    /// For a paragraph composed from the word cache, where its tokens go:
+    /// its rows are built as they come into view, and a row not built yet
+    /// reads its geometry here. `None`: every row is built.
+    pub plan: Option<Plan>,
 }
 
 impl LaidOut {
-    /// Wraps a galley of a paragraph (no `\n` inside).
+    /// Wraps a galley of a paragraph (no `\n` inside), every row built.
     pub fn new(galley: Arc<Galley>) -> Self {
         let mut row_starts = Vec::with_capacity(galley.rows.len());
         let mut c = 0;
@@ -31,7 +36,57 @@ impl LaidOut {
             galley,
             row_starts,
             chars: c,
+            plan: None,
         }
+    }
+
+    /// Wraps a galley of a paragraph built from `plan` (some rows, or none,
+    /// built).
+    pub fn planned(galley: Arc<Galley>, plan: Plan) -> Self {
+        let mut row_starts = Vec::with_capacity(plan.rows());
+        let mut c = 0;
+        for n in plan.row_chars() {
+            row_starts.push(c);
+            c += n;
+        }
+        Self {
+            galley,
+            row_starts,
+            chars: c,
+            plan: Some(plan),
+        }
+    }
+
+    /// Whether row `row` has its glyphs.
+    pub fn is_built(&self, row: usize) -> bool {
+        match (&self.plan, self.galley.rows.get(row)) {
+            (Some(plan), Some(r)) => is_built(r, plan, row),
+            _ => true,
+        }
+    }
+
+    /// Rows with their glyphs.
+    pub fn built_rows(&self) -> usize {
+        (0..self.galley.rows.len())
+            .filter(|&r| self.is_built(r))
+            .count()
+    }
+
+    /// The rows of `rows` not built yet, from the first to the last.
+    pub fn unbuilt(&self, rows: Range<usize>) -> Option<Range<usize>> {
+        self.plan.as_ref()?;
+        let rows = rows.start..rows.end.min(self.galley.rows.len());
+        let first = rows.clone().find(|&r| !self.is_built(r))?;
+        let last = rows.rev().find(|&r| !self.is_built(r))?;
+        Some(first..last + 1)
+    }
+
+    /// The rows whose boxes meet the galley-local y range `ys`.
+    pub fn rows_in(&self, ys: Range<f32>) -> Range<usize> {
+        let rows = &self.galley.rows;
+        let first = rows.partition_point(|r| r.max_y() <= ys.start);
+        let end = rows.partition_point(|r| r.min_y() < ys.end);
+        first..end.max(first)
     }
 
     /// Row holding local char gap `c`. At a soft wrap a gap is both the end
@@ -45,13 +100,26 @@ impl LaidOut {
         n.saturating_sub(1)
     }
 
+    /// Width of row `row`.
+    fn row_width(&self, row: usize) -> f32 {
+        match (&self.plan, self.galley.rows.get(row)) {
+            (Some(plan), _) => plan.width(row),
+            (None, Some(r)) => r.size.x,
+            (None, None) => 0.0,
+        }
+    }
+
     /// x of gap `c` on row `row` (galley coordinates).
     fn x_at(&self, row: usize, c: usize) -> f32 {
         let Some(r) = self.galley.rows.get(row) else {
             return 0.0;
         };
         let start = self.row_starts.get(row).copied().unwrap_or(0);
-        r.pos.x + r.x_offset(egui::text::CharIndex(c.saturating_sub(start)))
+        let col = c.saturating_sub(start);
+        match &self.plan {
+            Some(plan) if !self.is_built(row) => r.pos.x + plan.x_at(row, col),
+            _ => r.pos.x + r.x_offset(egui::text::CharIndex(col)),
+        }
     }
 
     /// One rectangle per row covered by the local char range `r`, in galley
@@ -76,7 +144,7 @@ impl LaidOut {
             let x1 = if row == r1 {
                 self.x_at(row, end)
             } else {
-                pr.pos.x + pr.row.size.x
+                pr.pos.x + self.row_width(row)
             };
             if x1 > x0 {
                 out.push(Rect::from_min_max(
@@ -93,29 +161,51 @@ impl LaidOut {
         self.galley.rows.get(row).map_or(0.0, |r| r.min_y())
     }
 
-    /// Nearest gap between chars to `pos` (galley coordinates).
+    /// Nearest gap between chars to `pos` (galley coordinates), as egui's
+    /// `Galley::cursor_from_pos` finds it: the row under `pos` (or nearest
+    /// it), then the gap before the first char whose middle is right of
+    /// `pos`.
     pub fn gap_at(&self, pos: Pos2) -> usize {
-        self.galley
-            .cursor_from_pos(pos.to_vec2())
-            .index
-            .0
-            .min(self.chars)
+        // egui's margin above and below the text that still selects.
+        const VMARGIN: f32 = 5.0;
+        let rows = &self.galley.rows;
+        let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+            return 0;
+        };
+        if pos.y < first.min_y() - VMARGIN {
+            return 0;
+        }
+        if last.max_y() + VMARGIN < pos.y {
+            return self.chars;
+        }
+        let row = rows
+            .partition_point(|r| r.max_y() < pos.y)
+            .min(rows.len() - 1);
+        let Some(pr) = rows.get(row) else {
+            return 0;
+        };
+        let x = pos.x - pr.pos.x;
+        let col = match &self.plan {
+            Some(plan) if !self.is_built(row) => plan.col_at(row, x),
+            _ => pr.char_at(x).0,
+        };
+        (self.row_starts.get(row).copied().unwrap_or(0) + col).min(self.chars)
     }
 
     /// The char whose glyph box holds `pos`, if any (galley coordinates).
     pub fn char_at(&self, pos: Pos2) -> Option<usize> {
-        let row = self
-            .galley
-            .rows
-            .iter()
-            .position(|r| r.min_y() <= pos.y && pos.y < r.max_y())?;
-        let pr = self.galley.rows.get(row)?;
+        let rows = &self.galley.rows;
+        let row = rows.partition_point(|r| r.max_y() <= pos.y);
+        let pr = rows.get(row).filter(|r| r.min_y() <= pos.y)?;
         let x = pos.x - pr.pos.x;
-        let col = pr
-            .row
-            .glyphs
-            .iter()
-            .position(|g| g.pos.x <= x && x < g.pos.x + g.advance_width)?;
+        let col = match &self.plan {
+            Some(plan) if !self.is_built(row) => plan.char_at(row, x)?,
+            _ => pr
+                .row
+                .glyphs
+                .iter()
+                .position(|g| g.pos.x <= x && x < g.pos.x + g.advance_width)?,
+        };
         Some(self.row_starts.get(row).copied().unwrap_or(0) + col)
     }
 }

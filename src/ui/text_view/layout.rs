@@ -49,6 +49,10 @@ pub struct LayoutKey {
     pub ppp: u32,
 }
 
+/// Rows built beyond those coming into view (see
+/// [`LayoutCache::ensure_rows`]).
+pub const ROWS_AHEAD: usize = 1;
+
 /// How many paragraphs beyond the visible ones keep their galleys.
 pub const KEEP_AROUND: usize = 24;
 
@@ -145,19 +149,19 @@ impl LayoutCache {
         };
         let mut change = 0.0;
         for ((p, s, chars), prepared) in todo.into_iter().zip(prepared) {
-            let composed = prepared.and_then(|pr| self.words.compose(ui, s, &pr, m.wrap));
-            let galley = match composed {
-                Some(g) => g,
+            let composed = prepared.and_then(|pr| self.words.compose_planned(ui, s, &pr, m.wrap));
+            let laid = match composed {
+                Some((g, plan)) => LaidOut::planned(g, plan),
                 None => {
                     self.whole_layouts += 1;
                     let mut job = LayoutJob::single_section(s.to_owned(), format.clone());
                     job.wrap = TextWrapping::wrap_at_width(m.wrap);
-                    ui.fonts_mut(|f| f.layout_job(job))
+                    LaidOut::new(ui.fonts_mut(|f| f.layout_job(job)))
                 }
             };
-            let h = galley.size().y + if ends_line(paras, p) { m.gap } else { 0.0 };
+            let h = laid.galley.size().y + if ends_line(paras, p) { m.gap } else { 0.0 };
             if let Some(slot) = self.galleys.get_mut(p) {
-                *slot = Some(LaidOut::new(galley));
+                *slot = Some(laid);
                 self.cached.push(p);
                 self.layouts += 1;
                 self.chars_laid_out += chars as u64;
@@ -165,6 +169,56 @@ impl LayoutCache {
             change += f64::from(self.heights.set(p, h));
         }
         change
+    }
+
+    /// Builds the rows of paragraph `p` (laid out) that meet the
+    /// galley-local y range `ys` and are not built yet, and
+    /// [`ROWS_AHEAD`] rows either side of them, so a scroll builds rows
+    /// every few frames, not every frame. A paragraph whose plan the word
+    /// cache no longer holds the tokens of is laid out again.
+    pub fn ensure_rows(
+        &mut self,
+        ui: &egui::Ui,
+        text: &str,
+        paras: &ParagraphIndex,
+        p: usize,
+        ys: std::ops::Range<f32>,
+    ) {
+        for _ in 0..2 {
+            let Some(lo) = self.galleys.get(p).and_then(Option::as_ref) else {
+                return;
+            };
+            let Some(todo) = lo.unbuilt(lo.rows_in(ys.clone())) else {
+                return;
+            };
+            let Some(plan) = &lo.plan else {
+                return;
+            };
+            let want = todo.start.saturating_sub(ROWS_AHEAD)..todo.end + ROWS_AHEAD;
+            let s = paras
+                .paragraphs
+                .get(p)
+                .and_then(|para| text.get(para.bytes.clone()))
+                .unwrap_or_default();
+            let ppp = ui.ctx().pixels_per_point();
+            match self.words.build_rows(s, plan, want, Some(&lo.galley), ppp) {
+                Some(galley) => {
+                    if let Some(Some(lo)) = self.galleys.get_mut(p) {
+                        lo.galley = galley;
+                    }
+                    return;
+                }
+                None => {
+                    // The plan is of tokens the cache has dropped since: the
+                    // paragraph is planned again (same height: same layout).
+                    if let Some(slot) = self.galleys.get_mut(p) {
+                        *slot = None;
+                    }
+                    self.cached.retain(|&q| q != p);
+                    self.ensure(ui, text, paras, p);
+                }
+            }
+        }
     }
 
     /// The document's blocks cut into numbered tokens, once they are.
