@@ -412,6 +412,9 @@ impl TextView {
             self.layout.words.warm_words(ui, &words, &format);
             let pairs = vocabulary::doc_pairs(ui.ctx(), doc);
             self.layout.words.warm_pairs(ui, &pairs, &format);
+            if let Some(tokens) = self.layout.doc_tokens() {
+                self.layout.words.warm_numbers(ui, &tokens, &format);
+            }
         }
 
         // A jump: lay out the target and its surroundings, then place it.

@@ -271,6 +271,9 @@ pub struct WordCache {
     /// The document's tokens ([`DocTokens::serial`]) and the cache's
     /// generation `by_number` is for.
     by_number_key: Option<(u64, u64)>,
+    /// The document and generation [`Self::warm_numbers`] works for, and
+    /// how far along [`DocTokens::frequent`] it is.
+    numbers_warmed: Option<((u64, u64), usize)>,
     /// What every result is cloned from (see [`Template`]).
     template: Option<Template>,
     /// Counts the times the tokens were dropped: a [`Prepared`] from
@@ -701,12 +704,7 @@ impl WordCache {
             self.drop_tokens();
         }
         self.lookups += n_pieces as u64;
-        let key = (doc.serial(), self.generation);
-        if self.by_number_key != Some(key) {
-            self.by_number.clear();
-            self.by_number.resize(doc.vocab_len(), UNKNOWN);
-            self.by_number_key = Some(key);
-        }
+        self.number(doc);
         let mut missing: Vec<u32> = Vec::new();
         for &id in numbers.iter().flatten().copied().flatten() {
             let Some(slot) = self.by_number.get_mut(id as usize) else {
@@ -724,10 +722,12 @@ impl WordCache {
         }
         if !missing.is_empty() {
             self.misses += missing.len() as u64;
-            let texts: Vec<&str> = missing.iter().filter_map(|&id| doc.text(id)).collect();
-            self.add_missing(ui, &texts, format);
-            for id in missing {
-                let found = doc.text(id).and_then(|t| self.index.get(t)).copied();
+            let texts: Vec<&str> = missing
+                .iter()
+                .map(|&id| doc.text(id).unwrap_or(""))
+                .collect();
+            let ids = self.add_missing(ui, &texts, format);
+            for (id, found) in missing.into_iter().zip(ids) {
                 if let Some(slot) = self.by_number.get_mut(id as usize) {
                     // A token egui could not take stays unknown (and is
                     // tried again, as `prepare` tries it).
@@ -766,10 +766,69 @@ impl WordCache {
             .collect()
     }
 
+    /// Readies `by_number` for `doc` and the cache's generation.
+    fn number(&mut self, doc: &DocTokens) {
+        let key = (doc.serial(), self.generation);
+        if self.by_number_key != Some(key) {
+            self.by_number.clear();
+            self.by_number.resize(doc.vocab_len(), UNKNOWN);
+            self.by_number_key = Some(key);
+        }
+    }
+
+    /// Finds the layouts of `doc`'s most frequent tokens by their numbers,
+    /// laying out those not held, [`WORDS_PER_JOB`] a call until all are:
+    /// most of them are held already ([`Self::warm_words`]), but by text,
+    /// and a fresh page would otherwise hash each of them on its first
+    /// sight.
+    pub fn warm_numbers(&mut self, ui: &egui::Ui, doc: &Arc<DocTokens>, format: &TextFormat) {
+        let key = (doc.serial(), self.generation);
+        let at = match self.numbers_warmed {
+            Some((k, at)) if k == key => at,
+            _ => 0,
+        };
+        let Some(chunk) = doc.frequent().get(at..).filter(|c| !c.is_empty()) else {
+            return;
+        };
+        let chunk = &chunk[..chunk.len().min(WORDS_PER_JOB)];
+        if self.tokens.len() + chunk.len() > MAX_WORDS {
+            return;
+        }
+        self.number(doc);
+        let mut missing: Vec<u32> = Vec::new();
+        for &n in chunk {
+            let Some(slot) = self.by_number.get_mut(n as usize) else {
+                continue;
+            };
+            if *slot == UNKNOWN {
+                match doc.text(n).and_then(|t| self.index.get(t)) {
+                    Some(&i) => *slot = i,
+                    None => missing.push(n),
+                }
+            }
+        }
+        if !missing.is_empty() {
+            let texts: Vec<&str> = missing.iter().map(|&n| doc.text(n).unwrap_or("")).collect();
+            let ids = self.add_missing(ui, &texts, format);
+            for (n, id) in missing.into_iter().zip(ids) {
+                if let (Some(slot), Some(id)) = (self.by_number.get_mut(n as usize), id) {
+                    *slot = id;
+                }
+            }
+        }
+        self.numbers_warmed = Some((key, at + chunk.len()));
+    }
+
     /// Makes the layouts of `missing` (distinct tokens not held): put
     /// together from atoms where their chars and pairs are known (see
-    /// [`super::atoms`]), the others shaped by egui, in one job.
-    fn add_missing(&mut self, ui: &egui::Ui, missing: &[&str], format: &TextFormat) {
+    /// [`super::atoms`]), the others shaped by egui, in one job. Returns
+    /// each token's place in `tokens` (`None` for one egui could not take).
+    fn add_missing(
+        &mut self,
+        ui: &egui::Ui,
+        missing: &[&str],
+        format: &TextFormat,
+    ) -> Vec<Option<u32>> {
         let ppp = ui.ctx().pixels_per_point();
         // Chars never laid out alone: all of them in one job, once.
         let mut new_chars: Vec<String> = Vec::new();
@@ -782,28 +841,35 @@ impl WordCache {
         if !new_chars.is_empty() {
             self.lay_out_alone(ui, &new_chars, format);
         }
+        let mut ids = vec![None; missing.len()];
         let mut placed = Vec::new();
         let mut shape = Vec::new();
-        for &t in missing {
+        for (id, &t) in ids.iter_mut().zip(missing) {
             match self.atoms.compose(t, 0.0, ppp, &mut placed) {
-                Some(width) => self.insert_atoms(t, &placed, width, ppp),
+                Some(width) => *id = self.insert_atoms(t, &placed, width, ppp),
                 None => shape.push(t),
             }
         }
         if !shape.is_empty() {
             self.shaped += shape.len() as u64;
             self.lay_out(ui, &shape, format);
+            for (id, &t) in ids.iter_mut().zip(missing) {
+                if id.is_none() {
+                    *id = self.index.get(t).copied();
+                }
+            }
         }
+        ids
     }
 
     /// Keeps `placed` (from [`Atoms::compose`], pen origin at 0) as the
     /// layout of token `text`.
-    fn insert_atoms(&mut self, text: &str, placed: &[Placed], width: f32, ppp: f32) {
+    fn insert_atoms(&mut self, text: &str, placed: &[Placed], width: f32, ppp: f32) -> Option<u32> {
         let (Some(run), Ok(n)) = (self.placed.push(placed), u32::try_from(placed.len())) else {
-            return;
+            return None;
         };
-        self.index
-            .insert(smol_str::SmolStr::new(text), self.tokens.len() as u32);
+        let id = u32::try_from(self.tokens.len()).ok()?;
+        self.index.insert(smol_str::SmolStr::new(text), id);
         self.tokens.push(Token {
             body: Body::Atoms(run),
             n_glyphs: n,
@@ -812,6 +878,7 @@ impl WordCache {
             width,
             pen0: 0.0,
         });
+        Some(id)
     }
 
     /// Lays out `missing` (distinct tokens not held) with egui and keeps
@@ -1637,6 +1704,58 @@ mod tests {
             assert_eq!(by_text.misses, by_number.misses);
             let none = by_number.prepare_blocks(ui, &doc, &[blocks.len()], &format);
             assert!(none[0].is_none());
+        });
+    }
+
+    /// Warming by number maps each of the document's frequent tokens,
+    /// a job at a time, to the layout its text has (laid out ahead by text
+    /// or now); a fresh block of them then needs no lookup by text and
+    /// lays out nothing.
+    #[test]
+    fn frequent_tokens_are_found_by_number_ahead() {
+        let (seed, format) = seed_and_format();
+        let paras = crate::model::text::ParagraphIndex::new(seed);
+        let doc = Arc::new(DocTokens::build(seed, &paras));
+        let frequent = doc.frequent().to_vec();
+        assert!(frequent.len() > WORDS_PER_JOB, "more than one job");
+        with_ui(|ui| {
+            let mut cache = WordCache::default();
+            // Half laid out ahead by text, as `warm_words` does.
+            let half: Vec<&str> = frequent[..frequent.len() / 2]
+                .iter()
+                .filter_map(|&n| doc.text(n))
+                .collect();
+            cache.prepare(ui, &half, &format);
+            let held = cache.len();
+            let mut calls = 0;
+            while cache.numbers_warmed.map(|(_, at)| at) != Some(frequent.len()) {
+                cache.warm_numbers(ui, &doc, &format);
+                calls += 1;
+                assert!(calls <= frequent.len(), "warming ends");
+            }
+            assert_eq!(calls, frequent.len().div_ceil(WORDS_PER_JOB));
+            assert!(cache.len() > held, "the other half laid out");
+            for &n in &frequent {
+                let text = doc.text(n).expect("numbered");
+                let by_number = cache.by_number[n as usize];
+                assert_eq!(cache.index.get(text), Some(&by_number), "{text:?}");
+            }
+            // Done: another call changes nothing.
+            let before = cache.len();
+            cache.warm_numbers(ui, &doc, &format);
+            assert_eq!(cache.len(), before);
+            // A block of only frequent tokens: every one found by number.
+            let all: std::collections::HashSet<u32> = frequent.iter().copied().collect();
+            let block = (0..doc.blocks())
+                .find(|&p| {
+                    doc.block(p)
+                        .is_some_and(|b| b.len() > 5 && b.iter().all(|n| all.contains(n)))
+                })
+                .expect("a block of frequent tokens");
+            let (misses, len) = (cache.misses, cache.len());
+            let prepared = cache.prepare_blocks(ui, &doc, &[block], &format);
+            assert!(prepared[0].is_some());
+            assert_eq!((cache.misses, cache.len()), (misses, len));
         });
     }
 

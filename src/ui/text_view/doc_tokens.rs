@@ -19,6 +19,32 @@ use std::sync::mpsc;
 /// on a thread.
 pub const SYNC_BYTES: usize = 256 * 1024;
 
+/// Tokens [`DocTokens::frequent`] lists: as many as the words a word cache
+/// lays out ahead.
+pub const FREQUENT: usize = super::vocabulary::WARM_WORDS;
+
+/// The `max` most frequent of `ids` (numbers below `vocab`), most frequent
+/// first, ties by number (the order the tokens first occur in).
+fn most_frequent(ids: &[u32], vocab: usize, max: usize) -> Vec<u32> {
+    let mut counts = vec![0u32; vocab];
+    for &id in ids {
+        if let Some(c) = counts.get_mut(id as usize) {
+            *c += 1;
+        }
+    }
+    let mut numbers: Vec<u32> = (0..u32::try_from(vocab).unwrap_or(u32::MAX)).collect();
+    let by_count = |a: &u32, b: &u32| {
+        let count = |n: &u32| counts.get(*n as usize).copied().unwrap_or(0);
+        count(b).cmp(&count(a)).then(a.cmp(b))
+    };
+    if numbers.len() > max {
+        numbers.select_nth_unstable_by(max, by_count);
+        numbers.truncate(max);
+    }
+    numbers.sort_unstable_by(by_count);
+    numbers
+}
+
 /// Numbers each [`DocTokens`] made, so that what a word cache keeps for
 /// one is never taken for another's (an address could be reused).
 static MADE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -38,6 +64,9 @@ pub struct DocTokens {
     ids: Vec<u32>,
     /// Where each block's tokens start in `ids` (one more entry than blocks).
     starts: Vec<u32>,
+    /// The numbers of the most frequent tokens, most frequent first (see
+    /// [`super::compose::WordCache::warm_numbers`]).
+    frequent: Vec<u32>,
 }
 
 impl DocTokens {
@@ -69,7 +98,14 @@ impl DocTokens {
         }
         out.starts.push(out.ids.len() as u32);
         out.ids.shrink_to_fit();
+        out.frequent = most_frequent(&out.ids, out.vocab.len(), FREQUENT);
         out
+    }
+
+    /// The numbers of the document's most frequent tokens (up to
+    /// [`FREQUENT`]), most frequent first.
+    pub fn frequent(&self) -> &[u32] {
+        &self.frequent
     }
 
     /// Which cutting this is: unique in the process.
@@ -184,6 +220,30 @@ mod tests {
         assert_eq!(teas.len(), 2);
         assert_eq!(teas[0], teas[1]);
         assert!(doc.block(doc.blocks()).is_none());
+    }
+
+    #[test]
+    fn the_frequent_tokens_come_most_frequent_first() {
+        let text = "the cat and the dog\n\nthe end, and the rest";
+        let paras = ParagraphIndex::new(text);
+        let doc = DocTokens::build(text, &paras);
+        let count = |n: u32| {
+            (0..doc.blocks())
+                .flat_map(|p| doc.block(p).unwrap_or_default())
+                .filter(|&&m| m == n)
+                .count()
+        };
+        let frequent = doc.frequent();
+        assert_eq!(frequent.len(), doc.vocab_len(), "fewer than FREQUENT: all");
+        assert_eq!(doc.text(frequent[0]), Some(" "));
+        assert_eq!(doc.text(frequent[1]), Some("the"));
+        assert_eq!(doc.text(frequent[2]), Some("and"));
+        for w in frequent.windows(2) {
+            assert!(count(w[0]) >= count(w[1]));
+        }
+        // Only the most frequent are kept.
+        let top = most_frequent(&[3, 1, 3, 2, 3, 1], 4, 2);
+        assert_eq!(top, vec![3, 1]);
     }
 
     #[test]
