@@ -13,7 +13,6 @@ use super::actions::{Action, ViewCtx, color32};
 use super::text_view::compose::{Prepared, WordCache};
 use super::text_view::{atlas, vocabulary};
 use crate::model::{Annotation, AnnotationId, DocId, Project, Speaker, TagId};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Height of one row, in points.
@@ -86,7 +85,7 @@ struct Row {
 /// of new rows would shape its speakers' names again.
 #[derive(Default)]
 struct Marks {
-    names: HashMap<String, Arc<egui::Galley>>,
+    names: ahash::HashMap<String, Arc<egui::Galley>>,
     note: Option<Arc<egui::Galley>>,
 }
 
@@ -183,7 +182,7 @@ pub struct AnnotationList {
     visible: Option<Vec<usize>>,
     visible_key: Option<(Key, String, Option<TagId>)>,
     /// Rows formatted, by annotation; valid for `rows_key`'s revision.
-    formatted: HashMap<AnnotationId, Row>,
+    formatted: ahash::HashMap<AnnotationId, Row>,
     /// Revisions made by an edit of exactly one annotation (announced by
     /// the app): moving to one of them drops only that annotation's row.
     announced: Vec<(u64, AnnotationId)>,
@@ -202,6 +201,10 @@ pub struct AnnotationList {
     /// Speaker names and the note mark, laid out.
     marks: Marks,
 }
+
+/// Of a row's width, what the label never has: the margins and the room
+/// for two tag chips (see `row_ui`).
+const LABEL_INSET: f32 = 4.0 + 8.0 * 2.0 + 4.0 + 4.0;
 
 /// Formatted rows kept (a row's label galley is some 15 KB): past it the
 /// rows drawn longest ago go, [`TRIM_STEP`] at a time in frames that
@@ -493,14 +496,17 @@ impl AnnotationList {
             let mut prepared: Vec<Option<Prepared>> = Vec::new();
             made_rows = !new_labels.is_empty();
             if !new_labels.is_empty() {
-                // One text per new row, in order (empty if a row were gone).
+                // One text per new row, in order (empty if a row were gone):
+                // as much of its label as the widest label a row has room
+                // for (no chips, no speaker) could show.
+                let widest = ui.available_width() - LABEL_INSET;
                 let labels: Vec<&str> = new_labels
                     .iter()
                     .map(|&k| {
                         shown
                             .get(k)
                             .and_then(|a| self.formatted.get(&a.id))
-                            .map_or("", |r| r.label.as_str())
+                            .map_or("", |r| words.fitting_prefix(&r.label, widest))
                     })
                     .collect();
                 let mut lines = words.prepare_lines(ui, &labels, &format).into_iter();

@@ -62,6 +62,9 @@ pub struct Atoms {
     /// Advance in physical pixels of the first char before the second;
     /// NaN for a pair that shaping treats otherwise (see the module docs).
     pairs: ahash::HashMap<(char, char), f32>,
+    /// The own advance of each ASCII char with atoms, by code (0: none),
+    /// read without hashing (see [`Self::advance`]).
+    ascii: Vec<f32>,
 }
 
 /// The whole pixel and the sub-pixel raster (0–3, quarter pixels) egui's
@@ -95,11 +98,21 @@ impl Atoms {
         self.of.clear();
         self.atoms.clear();
         self.pairs.clear();
+        self.ascii.clear();
     }
 
     /// Whether `c` was laid out alone already (usable or not).
     pub fn knows(&self, c: char) -> bool {
         self.of.contains_key(&c)
+    }
+
+    /// The advance of `c` laid out alone, if it has atoms.
+    pub fn advance(&self, c: char) -> Option<f32> {
+        if let Some(&a) = self.ascii.get(c as usize) {
+            return (a > 0.0).then_some(a);
+        }
+        let first = (*self.of.get(&c)?)?;
+        Some(self.atoms.get(first as usize)?.glyph.advance_width)
     }
 
     /// The atom at `i`.
@@ -146,6 +159,12 @@ impl Atoms {
         let first = u32::try_from(self.atoms.len()).ok();
         let slot = match (binned, first) {
             (true, Some(first)) => {
+                if c.is_ascii()
+                    && let Some(a) = four.first().and_then(|a| a.as_ref())
+                {
+                    self.ascii.resize(128, 0.0);
+                    self.ascii[c as usize] = a.glyph.advance_width;
+                }
                 self.atoms.extend(four.into_iter().flatten());
                 Some(first)
             }

@@ -1050,8 +1050,42 @@ impl WordCache {
         self.compose_line(ui, text, &line, max_width)
     }
 
+    /// The part of `line` worth preparing for a row `max_width` wide: up to
+    /// the first space after its chars' own advances pass the width (and a
+    /// margin for kerning, which only ever takes a little), or all of it if
+    /// it is short or a char has no atoms to tell its advance. A list row
+    /// shows some 40 chars of an 80-char label; the rest would be looked up
+    /// and laid out for nothing.
+    pub fn fitting_prefix<'a>(&self, line: &'a str, max_width: f32) -> &'a str {
+        let enough = max_width * 1.03 + 4.0;
+        let space = self
+            .index
+            .get(" ")
+            .and_then(|&i| self.tokens.get(i as usize))
+            .map(|t| t.width);
+        let mut x = 0.0f32;
+        for (i, c) in line.char_indices() {
+            let advance = if breaks(c) {
+                if x > enough {
+                    return &line[..i];
+                }
+                space
+            } else if class(c) == Class::Glue {
+                Some(0.0)
+            } else {
+                self.atoms.advance(c)
+            };
+            match advance {
+                Some(a) => x += a,
+                None => return line,
+            }
+        }
+        line
+    }
+
     /// [`Self::layout_line`] from the line's [`Prepared`] tokens (from
-    /// [`Self::prepare_lines`]).
+    /// [`Self::prepare_lines`]), which may be those of a prefix of `text`
+    /// (see [`Self::fitting_prefix`]): the line is then cut.
     pub fn compose_line(
         &self,
         ui: &egui::Ui,
@@ -1070,7 +1104,8 @@ impl WordCache {
         // How many tokens are shown: all, or the whole words that fit with
         // the ellipsis, without the space before it.
         let total: f32 = laid.iter().map(|t| t.width).sum();
-        let cut = total > max_width;
+        let partial = toks.last().map_or(0, |t| t.range.end) < text.len();
+        let cut = partial || total > max_width;
         let mut kept = laid.len();
         if cut {
             let room = max_width - ellipsis_w;
@@ -1905,6 +1940,55 @@ mod tests {
             assert!(text[kept.len()..].starts_with(' '), "{shown}");
             assert!(cut.rows[0].size.x <= full_w * 0.5 + 0.5);
             assert_eq!(cut.rows[0].glyphs.len(), shown.chars().count());
+        });
+    }
+
+    /// A list row prepares only the start of a long label, and shows the
+    /// same words, cut at the same place, as from the whole label; a label
+    /// that fits is prepared whole.
+    #[test]
+    fn a_label_prepared_in_part_shows_what_the_whole_label_shows() {
+        let (seed, _) = seed_and_format();
+        with_ui(|ui| {
+            let mut cache = WordCache::default();
+            let format =
+                TextFormat::simple(egui::FontId::proportional(14.0), egui::Color32::PLACEHOLDER);
+            let chars: Arc<[char]> = {
+                let mut cs: Vec<char> = seed.chars().collect();
+                cs.sort_unstable();
+                cs.dedup();
+                cs.into()
+            };
+            cache.warm(ui, &chars, &format);
+            let labels: Vec<String> = seed
+                .lines()
+                .filter(|l| l.chars().count() > 60)
+                .map(crate::ui::annotation_list::row_label)
+                .collect();
+            assert!(labels.len() > 10);
+            let mut shortened = 0;
+            for width in [180.0, 260.0] {
+                for label in &labels {
+                    let part = cache.fitting_prefix(label, width);
+                    assert!(label.starts_with(part));
+                    let whole = cache.layout_line(ui, label, &format, width).expect("whole");
+                    let line = cache.prepare_lines(ui, &[part], &format).pop().flatten();
+                    let from_part = cache
+                        .compose_line(ui, label, &line.expect("prepared"), width)
+                        .expect("composed");
+                    assert_eq!(from_part.text(), whole.text(), "{label}");
+                    assert_eq!(from_part.rows[0].glyphs, whole.rows[0].glyphs, "{label}");
+                    if part.len() < label.len() {
+                        shortened += 1;
+                    }
+                }
+            }
+            assert!(
+                shortened > labels.len(),
+                "most long labels are prepared in part"
+            );
+            let short = "“Yes.”";
+            assert_eq!(cache.fitting_prefix(short, 180.0), short);
         });
     }
 }
