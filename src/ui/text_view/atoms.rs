@@ -17,9 +17,16 @@
 //! advances, each glyph goes on the whole pixel and raster offset egui's
 //! sub-pixel binning picks for the pen ([`subpixel_bin`]).
 //!
+//! The Latin ligatures the font has (`fi`, `ff`, `ffi`…) are laid out alone
+//! the same way and take part as one unit: the ligature's glyph, then for
+//! each further char a glyph without ink or advance (as egui gives them),
+//! the longest ligature first where several could start, as the font's
+//! substitution picks them.
+//!
 //! Anything shaping does beyond that shows in a word egui shaped: a
-//! ligature or an alternate glyph (a glyph that is not the char's own), a
-//! mark placed over a letter, or a glyph moved by the char before it. Every
+//! ligature not laid out alone or an alternate glyph (a glyph that is not
+//! the char's own), a mark placed over a letter, or a glyph moved by the
+//! char before it. Every
 //! word egui shapes is put together again from its own advances and
 //! compared; only a word that comes out the same teaches its pairs, and a
 //! pair taught two different advances (its kerning depends on more than
@@ -38,6 +45,9 @@ pub struct Atom {
     /// Its quad: four vertices, as egui's tessellation of the glyph makes
     /// them, relative to the glyph's whole-pixel place.
     pub quad: [Vertex; 4],
+    /// Whether it has the quad: a char a ligature's glyph draws (the `i`
+    /// of `fi`) is a glyph of its own with nothing to draw.
+    pub ink: bool,
 }
 
 /// A glyph of a word put together from atoms.
@@ -51,20 +61,42 @@ pub struct Placed {
     pub advance: f32,
 }
 
+/// What a word is put together from: a char, or a ligature (several chars
+/// the font draws as one glyph). Chars are their code points; ligatures
+/// are numbered past the last code point, so the two never meet.
+type Unit = u32;
+
+/// The first [`Unit`] of a ligature.
+const FIRST_LIGATURE: Unit = 0x11_0000;
+
+/// A ligature of the font: its chars, and the atoms of the chars after the
+/// first (egui gives each a glyph of its own, with no ink, at the whole
+/// pixel nearest to the pen after the ligature).
+#[derive(Clone, Debug)]
+struct Ligature {
+    chars: Box<[char]>,
+    unit: Unit,
+    tails: Vec<u32>,
+}
+
 /// The atoms of one font at one scale, and the pair advances learnt.
 #[derive(Default)]
 pub struct Atoms {
-    /// Position in `atoms` of each char's first atom (raster offset 0; the
+    /// Position in `atoms` of each unit's first atom (raster offset 0; the
     /// other three follow). Chars egui cannot lay out as one plain glyph
     /// map to `None`, so they are not tried again.
-    of: ahash::HashMap<char, Option<u32>>,
+    of: ahash::HashMap<Unit, Option<u32>>,
     atoms: Vec<Atom>,
-    /// Advance in physical pixels of the first char before the second;
+    /// Advance in physical pixels of the first unit before the second;
     /// NaN for a pair that shaping treats otherwise (see the module docs).
-    pairs: ahash::HashMap<(char, char), f32>,
+    pairs: ahash::HashMap<(Unit, Unit), f32>,
     /// The own advance of each ASCII char with atoms, by code (0: none),
     /// read without hashing (see [`Self::advance`]).
     ascii: Vec<f32>,
+    /// The ligatures laid out alone, longest first.
+    ligatures: Vec<Ligature>,
+    /// The ligatures tried (usable or not).
+    ligatures_tried: Vec<Box<str>>,
 }
 
 /// The whole pixel and the sub-pixel raster (0–3, quarter pixels) egui's
@@ -95,15 +127,18 @@ pub fn subpixel_bin(pos: f32) -> (i32, u32) {
 impl Atoms {
     /// Drops every atom and pair.
     pub fn clear(&mut self) {
-        self.of.clear();
-        self.atoms.clear();
-        self.pairs.clear();
-        self.ascii.clear();
+        *self = Self::default();
     }
 
     /// Whether `c` was laid out alone already (usable or not).
     pub fn knows(&self, c: char) -> bool {
-        self.of.contains_key(&c)
+        self.of.contains_key(&(c as Unit))
+    }
+
+    /// Whether the ligature `chars` was laid out alone already (usable or
+    /// not).
+    pub fn knows_ligature(&self, chars: &str) -> bool {
+        self.ligatures_tried.iter().any(|l| &**l == chars)
     }
 
     /// The advance of `c` laid out alone, if it has atoms.
@@ -111,7 +146,7 @@ impl Atoms {
         if let Some(&a) = self.ascii.get(c as usize) {
             return (a > 0.0).then_some(a);
         }
-        let first = (*self.of.get(&c)?)?;
+        let first = (*self.of.get(&(c as Unit))?)?;
         Some(self.atoms.get(first as usize)?.glyph.advance_width)
     }
 
@@ -120,57 +155,147 @@ impl Atoms {
         self.atoms.get(i as usize)
     }
 
-    /// Keeps `c`'s glyphs as egui laid it out alone at raster offsets 0, 1,
-    /// 2 and 3 (`bins`: each the row's glyphs and mesh vertices), if each
-    /// is one plain glyph with its quad at whole pixel 0 (not a colour
+    /// The atoms of one glyph at the four raster offsets (`bins`: each the
+    /// glyph and its quad's vertices as egui laid it out alone), if each is
+    /// one plain glyph of `c` with its quad at whole pixel 0 (not a colour
     /// glyph, which egui puts on whole pixels only, nor a glyph without
-    /// ink); otherwise remembers that `c` has no atoms.
-    pub fn add(&mut self, c: char, bins: [(&[Glyph], &[Vertex]); 4], ppp: f32) {
+    /// ink) and egui rasterizes each offset apart.
+    fn four(c: char, bins: [Option<(&Glyph, &[Vertex])>; 4], ppp: f32) -> Option<Vec<Atom>> {
         let mut four = Vec::with_capacity(4);
-        for (glyphs, vertices) in bins {
-            let atom = match glyphs {
-                [g] if g.chr == c
-                    && !g.is_color
-                    && !g.uv_rect.is_nothing()
-                    && (g.pos.x * ppp).round() == 0.0
-                    && g.first_vertex == 0
-                    && vertices.len() == 4 =>
-                {
-                    let mut glyph = *g;
-                    glyph.pos.x = 0.0;
-                    Some(Atom {
-                        glyph,
-                        quad: [vertices[0], vertices[1], vertices[2], vertices[3]],
-                    })
-                }
-                _ => None,
-            };
-            four.push(atom);
+        for bin in bins {
+            let (g, vertices) = bin?;
+            let plain = g.chr == c
+                && !g.is_color
+                && !g.uv_rect.is_nothing()
+                && (g.pos.x * ppp).round() == 0.0
+                && g.first_vertex == 0
+                && vertices.len() == 4;
+            if !plain {
+                return None;
+            }
+            let mut glyph = *g;
+            glyph.pos.x = 0.0;
+            four.push(Atom {
+                glyph,
+                quad: [vertices[0], vertices[1], vertices[2], vertices[3]],
+                ink: true,
+            });
         }
-        let distinct = four
-            .iter()
-            .flatten()
-            .map(|a| a.glyph.uv_rect)
-            .collect::<Vec<_>>();
         // Four rasters, each its own place in the atlas: egui bins this
         // glyph (it does not bin emoji or CJK).
         let binned =
-            distinct.len() == 4 && (0..4).all(|i| (i + 1..4).all(|j| distinct[i] != distinct[j]));
+            (0..4).all(|i| (i + 1..4).all(|j| four[i].glyph.uv_rect != four[j].glyph.uv_rect));
+        binned.then_some(four)
+    }
+
+    /// Keeps `c`'s glyphs as egui laid it out alone at raster offsets 0, 1,
+    /// 2 and 3 (`bins`: each the row's glyphs and mesh vertices), if each
+    /// is one plain glyph (see [`Self::four`]); otherwise remembers that `c`
+    /// has no atoms.
+    pub fn add(&mut self, c: char, bins: [(&[Glyph], &[Vertex]); 4], ppp: f32) {
+        let one = bins.map(|(glyphs, vertices)| match glyphs {
+            [g] => Some((g, vertices)),
+            _ => None,
+        });
+        let four = Self::four(c, one, ppp);
         let first = u32::try_from(self.atoms.len()).ok();
-        let slot = match (binned, first) {
-            (true, Some(first)) => {
-                if c.is_ascii()
-                    && let Some(a) = four.first().and_then(|a| a.as_ref())
-                {
+        let slot = match (four, first) {
+            (Some(four), Some(first)) => {
+                if c.is_ascii() {
                     self.ascii.resize(128, 0.0);
-                    self.ascii[c as usize] = a.glyph.advance_width;
+                    self.ascii[c as usize] = four[0].glyph.advance_width;
                 }
-                self.atoms.extend(four.into_iter().flatten());
+                self.atoms.extend(four);
                 Some(first)
             }
             _ => None,
         };
-        self.of.insert(c, slot);
+        self.of.insert(c as Unit, slot);
+    }
+
+    /// Keeps the ligature `chars` (two chars or more) as egui laid it out
+    /// alone at the four raster offsets, if each is the ligature's glyph
+    /// (see [`Self::four`]) and, for each further char, a glyph without ink
+    /// or advance; remembers it was tried either way.
+    pub fn add_ligature(&mut self, chars: &str, bins: [(&[Glyph], &[Vertex]); 4], ppp: f32) {
+        self.ligatures_tried.push(chars.into());
+        let cs: Box<[char]> = chars.chars().collect();
+        let (Some(&c0), true) = (cs.first(), cs.len() >= 2) else {
+            return;
+        };
+        let tails_ok =
+            |glyphs: &[Glyph]| {
+                glyphs.len() == cs.len()
+                    && glyphs.iter().zip(cs.iter()).skip(1).all(|(g, &c)| {
+                        g.chr == c && g.uv_rect.is_nothing() && g.advance_width == 0.0
+                    })
+            };
+        let first = bins.map(|(glyphs, vertices)| match glyphs.first() {
+            Some(g) if tails_ok(glyphs) => Some((g, vertices)),
+            _ => None,
+        });
+        let (Some(four), Ok(at), Ok(k)) = (
+            Self::four(c0, first, ppp),
+            u32::try_from(self.atoms.len()),
+            u32::try_from(self.ligatures.len()),
+        ) else {
+            return;
+        };
+        let unit = FIRST_LIGATURE + k;
+        // Each further char's atom four times over: every unit's atoms
+        // start at a multiple of four (see `learn`).
+        let mut tails = Vec::with_capacity(cs.len() - 1);
+        let mut tail_atoms = Vec::with_capacity(4 * (cs.len() - 1));
+        for (n, g) in (1u32..).zip(bins[0].0.iter().skip(1)) {
+            tails.push(at + 4 * n);
+            let mut glyph = *g;
+            glyph.pos.x = 0.0;
+            let tail = Atom {
+                glyph,
+                quad: [Vertex::default(); 4],
+                ink: false,
+            };
+            tail_atoms.extend(std::iter::repeat_n(tail, 4));
+        }
+        self.atoms.extend(four);
+        self.atoms.extend(tail_atoms);
+        self.of.insert(unit, Some(at));
+        self.ligatures.push(Ligature {
+            chars: cs,
+            unit,
+            tails,
+        });
+        self.ligatures
+            .sort_by_key(|l| std::cmp::Reverse(l.chars.len()));
+    }
+
+    /// `word` as units: its chars, a ligature the font has (the longest
+    /// that fits) as one.
+    fn units(&self, word: &str) -> Vec<(Unit, u8)> {
+        let mut out = Vec::with_capacity(word.len());
+        if self.ligatures.is_empty() || !self.ligatures.iter().any(|l| word.contains(l.chars[0])) {
+            out.extend(word.chars().map(|c| (c as Unit, 1)));
+            return out;
+        }
+        let cs: Vec<char> = word.chars().collect();
+        let mut i = 0;
+        while let Some(&c) = cs.get(i) {
+            let lig = self
+                .ligatures
+                .iter()
+                .find(|l| cs[i..].starts_with(&l.chars));
+            match lig {
+                Some(l) => {
+                    out.push((l.unit, l.chars.len() as u8));
+                    i += l.chars.len();
+                }
+                None => {
+                    out.push((c as Unit, 1));
+                    i += 1;
+                }
+            }
+        }
+        out
     }
 
     /// Puts `word` together from atoms and pair advances, its pen starting
@@ -183,26 +308,27 @@ impl Atoms {
         })
     }
 
-    /// [`Self::compose`] with the advance of each char before the next
-    /// from `advance(i, (char, next))` (physical pixels).
+    /// [`Self::compose`] with the advance of each unit before the next
+    /// from `advance(i, (unit, next))` (physical pixels; `i` is the index
+    /// of the unit's first char).
     fn place(
         &self,
         word: &str,
         pen_px: f32,
         ppp: f32,
         out: &mut Vec<Placed>,
-        advance: impl Fn(usize, (char, char)) -> Option<f32>,
+        advance: impl Fn(usize, (Unit, Unit)) -> Option<f32>,
     ) -> Option<f32> {
         out.clear();
-        let mut chars = word.chars().peekable();
+        let units = self.units(word);
         let mut pen = pen_px;
         let mut width = 0.0f32;
         let mut i = 0;
-        while let Some(c) = chars.next() {
-            let first = (*self.of.get(&c)?)?;
+        for (k, &(u, n)) in units.iter().enumerate() {
+            let first = (*self.of.get(&u)?)?;
             let own = self.atoms.get(first as usize)?;
-            let advance_px = match chars.peek() {
-                Some(&next) => advance(i, (c, next))?,
+            let advance_px = match units.get(k + 1) {
+                Some(&(next, _)) => advance(i, (u, next))?,
                 None => own.glyph.advance_width * ppp,
             };
             let (x_px, bin) = subpixel_bin(pen);
@@ -214,7 +340,16 @@ impl Atoms {
             });
             pen += advance_px;
             width += advance;
-            i += 1;
+            if n > 1 {
+                let lig = self.ligatures.iter().find(|l| l.unit == u)?;
+                let x_px = pen.round() as i32;
+                out.extend(lig.tails.iter().map(|&atom| Placed {
+                    atom,
+                    x_px,
+                    advance: 0.0,
+                }));
+            }
+            i += usize::from(n);
         }
         Some(width)
     }
@@ -223,10 +358,10 @@ impl Atoms {
     /// char, each at its whole-pixel place relative to the first one's, and
     /// `pen0` points: where egui's pen was for the first glyph relative to
     /// that place), if the word comes out of its atoms with those advances
-    /// as egui laid it out: each glyph the char's own, in the same place.
-    /// A pair learnt again with another advance is marked unusable (its
-    /// kerning depends on more than the two chars). Returns whether the
-    /// word came out the same.
+    /// as egui laid it out: each glyph the char's own (or the ligature's),
+    /// in the same place. A pair learnt again with another advance is
+    /// marked unusable (its kerning depends on more than the two units).
+    /// Returns whether the word came out the same.
     pub fn learn(&mut self, word: &str, glyphs: &[Glyph], pen0: f32, ppp: f32) -> bool {
         let mut placed = Vec::with_capacity(glyphs.len());
         let advance_px = |i: usize| glyphs.get(i).map(|g| g.advance_width * ppp);
@@ -234,13 +369,26 @@ impl Atoms {
             && self
                 .place(word, pen0 * ppp, ppp, &mut placed, |i, _| advance_px(i))
                 .is_some()
+            && placed.len() == glyphs.len()
             && placed.iter().zip(glyphs).all(|(p, g)| {
+                let Some(atom) = self.get(p.atom) else {
+                    return false;
+                };
+                if !atom.ink {
+                    // A char the ligature before it draws: no ink, no
+                    // advance, at the pixel egui rounds the pen to.
+                    return g.chr == atom.glyph.chr
+                        && g.uv_rect.is_nothing()
+                        && g.advance_width == 0.0
+                        && ((g.pos.x * ppp).round() as i32) == p.x_px;
+                }
                 // The char's own glyph at one of its offsets, and in the
                 // same place to within a third of a pixel (egui's pen ran
                 // along a longer line: far from zero, its f32 sums round
                 // differently, and a pen on the edge between two offsets
-                // may go either way). A ligature, an alternate or a
-                // continuation glyph is none of the char's own.
+                // may go either way). A ligature the atoms do not know, an
+                // alternate or a continuation glyph is none of the char's
+                // own.
                 let base = p.atom - p.atom % 4;
                 let theirs = (0..4).find(|&b| {
                     self.get(base + b)
@@ -254,10 +402,12 @@ impl Atoms {
         if !same {
             return false;
         }
-        let chars: Vec<char> = word.chars().collect();
-        for (i, pair) in chars.windows(2).enumerate() {
-            let Some(a) = advance_px(i) else { continue };
-            let known = self.pairs.entry((pair[0], pair[1])).or_insert(a);
+        let units = self.units(word);
+        let mut i = 0;
+        for pair in units.windows(2) {
+            let Some(a) = advance_px(i) else { break };
+            i += usize::from(pair[0].1);
+            let known = self.pairs.entry((pair[0].0, pair[1].0)).or_insert(a);
             if *known != a {
                 *known = f32::NAN;
             }
@@ -269,7 +419,7 @@ impl Atoms {
     pub fn bounds(&self, placed: &[Placed], ppp: f32) -> Rect {
         let mut r = Rect::NOTHING;
         for p in placed {
-            if let Some(a) = self.get(p.atom) {
+            if let Some(a) = self.get(p.atom).filter(|a| a.ink) {
                 let dx = p.x_px as f32 / ppp;
                 for v in &a.quad {
                     r.extend_with(egui::pos2(v.pos.x + dx, v.pos.y));
@@ -277,6 +427,14 @@ impl Atoms {
             }
         }
         r
+    }
+
+    /// Of `placed`, the glyphs with a quad.
+    pub fn inked(&self, placed: &[Placed]) -> usize {
+        placed
+            .iter()
+            .filter(|p| self.get(p.atom).is_some_and(|a| a.ink))
+            .count()
     }
 }
 
@@ -353,7 +511,7 @@ mod tests {
         word.chars()
             .zip(advances)
             .map(|(c, &a)| {
-                let first = atoms.of[&c].expect("atoms");
+                let first = atoms.of[&(c as Unit)].expect("atoms");
                 let (x, bin) = subpixel_bin(pen);
                 let mut g = atoms.atoms[(first + bin) as usize].glyph;
                 g.pos.x = x as f32;

@@ -587,13 +587,6 @@ impl WordCache {
         let galley = ui.fonts_mut(|f| f.layout_job(job));
         let n = pieces.len();
         for (k, piece) in pieces.iter().enumerate() {
-            let mut cs = piece.chars();
-            let (Some(c), None) = (cs.next(), cs.next()) else {
-                continue;
-            };
-            if self.atoms.knows(c) {
-                continue;
-            }
             let row = |bin: usize| {
                 galley
                     .rows
@@ -602,7 +595,17 @@ impl WordCache {
                         (&r.row.glyphs[..], &r.row.visuals.mesh.vertices[..])
                     })
             };
-            self.atoms.add(c, [row(0), row(1), row(2), row(3)], ppp);
+            let rows = [row(0), row(1), row(2), row(3)];
+            let mut cs = piece.chars();
+            match (cs.next(), cs.next()) {
+                (Some(c), None) if !self.atoms.knows(c) => self.atoms.add(c, rows, ppp),
+                (Some(_), Some(_))
+                    if LIGATURES.contains(&piece.as_str()) && !self.atoms.knows_ligature(piece) =>
+                {
+                    self.atoms.add_ligature(piece, rows, ppp);
+                }
+                _ => {}
+            }
         }
     }
 
@@ -869,11 +872,12 @@ impl WordCache {
             return None;
         };
         let id = u32::try_from(self.tokens.len()).ok()?;
+        let inked = u32::try_from(self.atoms.inked(placed)).ok()?;
         self.index.insert(smol_str::SmolStr::new(text), id);
         self.tokens.push(Token {
             body: Body::Atoms(run),
             n_glyphs: n,
-            n_vertices: n * 4,
+            n_vertices: inked * 4,
             bounds: self.atoms.bounds(placed, ppp),
             width,
             pen0: 0.0,
@@ -1619,6 +1623,13 @@ mod tests {
                     g.chr
                 );
                 let x = p.x_px as f32 / ppp;
+                if !atom.ink {
+                    // A char a ligature draws: no ink, no advance, where
+                    // egui puts the pen after the ligature.
+                    assert!(g.uv_rect.is_nothing() && g.advance_width == 0.0, "{word}");
+                    assert!((x - g.pos.x).abs() <= 1.0 / ppp, "{word}: {}", g.chr);
+                    continue;
+                }
                 if exact {
                     assert_eq!(atom.glyph.uv_rect, g.uv_rect, "{word}: {}", g.chr);
                     assert_eq!(x, g.pos.x, "{word}: {}", g.chr);
@@ -1654,45 +1665,91 @@ mod tests {
         );
     }
 
-    /// A word egui draws with a ligature ("ff", "fi") is not put together
-    /// from its chars: it is kept as egui shaped it, ligature glyph and all,
-    /// and the pairs around the ligature are not learnt from it.
+    /// A word egui draws with a ligature ("ff", "fi", "ffi") is put
+    /// together from the ligature's atoms like any other word: the
+    /// ligature's glyph, then a glyph without ink for each further char,
+    /// all where egui puts them. Without the ligature's atoms, such a word
+    /// is shaped by egui.
     #[test]
-    fn ligatures_stay_as_egui_shaped_them() {
-        let (_, format) = seed_and_format();
+    fn ligature_words_are_put_together_as_egui_shapes_them() {
+        let (seed, format) = seed_and_format();
         with_ui(|ui| {
-            let mut cache = WordCache::default();
-            let words = ["Duffy", "office", "first", "Toft", "interview"];
-            cache.prepare(ui, &words, &format);
-            for w in words {
-                let token = &cache.tokens[cache.index[w] as usize];
-                let atoms = matches!(token.body, Body::Atoms(_));
-                let ligature = w.contains("ff") || w.contains("fi");
-                assert_eq!(atoms, !ligature, "{w}");
-                let prepared = cache
-                    .prepare(ui, &[w], &format)
-                    .pop()
-                    .flatten()
-                    .expect("held");
-                let ours = cache.compose(ui, w, &prepared, 1e6).expect("composed");
-                let theirs = ui.fonts_mut(|f| {
+            let same = |ours: &Galley, theirs: &Galley, w: &str| {
+                let (a, b) = (&ours.rows[0], &theirs.rows[0]);
+                assert_eq!(a.glyphs.len(), b.glyphs.len(), "{w}");
+                for (ga, gb) in a.glyphs.iter().zip(&b.glyphs) {
+                    assert_eq!(
+                        (ga.chr, ga.pos.x, ga.uv_rect),
+                        (gb.chr, gb.pos.x, gb.uv_rect),
+                        "{w}"
+                    );
+                    assert!((ga.advance_width - gb.advance_width).abs() < 1e-3, "{w}");
+                }
+                assert_eq!(a.visuals.mesh.vertices, b.visuals.mesh.vertices, "{w}");
+                assert_eq!(a.visuals.mesh.indices, b.visuals.mesh.indices, "{w}");
+            };
+            let egui_layout = |w: &str| {
+                ui.fonts_mut(|f| {
                     f.layout_job(LayoutJob::single_section(w.to_owned(), format.clone()))
-                });
-                // The same glyphs: a ligature's second char has none of
-                // its own in both (rasters at other sub-pixel offsets may
-                // differ by a pixel in width).
-                let blank = |g: &Galley| -> Vec<bool> {
-                    g.rows[0]
-                        .glyphs
-                        .iter()
-                        .map(|g| g.uv_rect.is_nothing())
-                        .collect()
-                };
-                assert_eq!(blank(&ours), blank(&theirs), "{w}");
-                assert_eq!(blank(&ours).contains(&true), ligature, "{w}");
+                })
+            };
+            let chars: Arc<[char]> = super::super::atlas::frequent_chars(seed, 1000).into();
+            let mut bare = WordCache::default();
+            bare.warm_pairs(
+                ui,
+                &super::super::vocabulary::distinct_pairs(seed).into(),
+                &format,
+            );
+            assert!(!bare.atoms.knows_ligature("fi"));
+            let mut cache = WordCache::default();
+            cache.warm(ui, &chars, &format);
+            assert!(cache.atoms.knows_ligature("fi") && cache.atoms.knows_ligature("ff"));
+            cache.warm_pairs(
+                ui,
+                &super::super::vocabulary::distinct_pairs(seed).into(),
+                &format,
+            );
+            // Words egui shapes teach the pairs around each ligature.
+            let teach = [
+                "office", "first", "Duffy", "fifty", "affair", "staff", "define",
+            ];
+            cache.prepare(ui, &teach, &format);
+            for w in teach {
+                let token = &cache.tokens[cache.index[w] as usize];
+                assert!(
+                    matches!(token.body, Body::Atoms(_)),
+                    "{w} comes out of its atoms"
+                );
             }
-            let fi = cache.atoms.compose("fi", 0.0, 1.0, &mut Vec::new());
-            assert!(fi.is_none());
+            // New words of those pairs: put together, not shaped.
+            let new = [
+                "officer", "firsts", "fifties", "affairs", "staffy", "defines", "Duffys",
+            ];
+            let shaped = cache.shaped;
+            let prepared = cache.prepare(ui, &new, &format);
+            assert_eq!(cache.shaped, shaped, "no new word shaped");
+            for (w, p) in new.iter().zip(prepared) {
+                let p = p.expect("held");
+                let token = &cache.tokens[p.ids[0] as usize];
+                assert!(matches!(token.body, Body::Atoms(_)), "{w}");
+                let ours = cache.compose(ui, w, &p, 1e6).expect("composed");
+                let theirs = egui_layout(w);
+                assert!(
+                    theirs.rows[0].glyphs.iter().any(|g| g.uv_rect.is_nothing()),
+                    "{w}: a ligature"
+                );
+                same(&ours, &theirs, w);
+            }
+            // Without the ligature's atoms the word is egui's own.
+            let shaped = bare.shaped;
+            let p = bare
+                .prepare(ui, &["firsts"], &format)
+                .pop()
+                .flatten()
+                .expect("held");
+            assert_eq!(bare.shaped, shaped + 1);
+            let ours = bare.compose(ui, "firsts", &p, 1e6).expect("composed");
+            same(&ours, &egui_layout("firsts"), "firsts");
         });
     }
 

@@ -360,10 +360,12 @@ impl WordCache {
                         g.advance_width = pl.advance;
                         g.first_vertex = mesh.vertices.len() as u32;
                         glyphs.push(g);
-                        mesh.vertices.extend(atom.quad.iter().map(|v| Vertex {
-                            pos: pos2(v.pos.x + x, v.pos.y),
-                            ..*v
-                        }));
+                        if atom.ink {
+                            mesh.vertices.extend(atom.quad.iter().map(|v| Vertex {
+                                pos: pos2(v.pos.x + x, v.pos.y),
+                                ..*v
+                            }));
+                        }
                     }
                 }
             }
