@@ -69,12 +69,17 @@ type Unit = u32;
 /// The first [`Unit`] of a ligature.
 const FIRST_LIGATURE: Unit = 0x11_0000;
 
+/// Units below this (Latin, Greek, Cyrillic…) are numbered densely
+/// through a table, the others through a hash map.
+const SMALL: usize = 0x800;
+
 /// A ligature of the font: its chars, and the atoms of the chars after the
 /// first (egui gives each a glyph of its own, with no ink, at the whole
 /// pixel nearest to the pen after the ligature).
 #[derive(Clone, Debug)]
 struct Ligature {
     chars: Box<[char]>,
+    text: Box<str>,
     unit: Unit,
     tails: Vec<u32>,
 }
@@ -87,9 +92,18 @@ pub struct Atoms {
     /// map to `None`, so they are not tried again.
     of: ahash::HashMap<Unit, Option<u32>>,
     atoms: Vec<Atom>,
-    /// Advance in physical pixels of the first unit before the second;
+    /// Each unit with atoms numbered densely: units below [`SMALL`] by
+    /// code (`u16::MAX`: none), the others in `big`; a word is put together
+    /// by indexing, not hashing.
+    small: Vec<u16>,
+    big: ahash::HashMap<Unit, u16>,
+    /// The first atom of each densely numbered unit.
+    firsts: Vec<u32>,
+    /// Advance in physical pixels of the first unit before the second, by
+    /// their dense numbers, `stride` a row: infinite for a pair not learnt,
     /// NaN for a pair that shaping treats otherwise (see the module docs).
-    pairs: ahash::HashMap<(Unit, Unit), f32>,
+    pairs: Vec<f32>,
+    stride: usize,
     /// The own advance of each ASCII char with atoms, by code (0: none),
     /// read without hashing (see [`Self::advance`]).
     ascii: Vec<f32>,
@@ -155,6 +169,50 @@ impl Atoms {
         self.atoms.get(i as usize)
     }
 
+    /// The dense number of unit `u`, if it has atoms.
+    fn dense(&self, u: Unit) -> Option<u16> {
+        match self.small.get(u as usize) {
+            Some(&d) => (d != u16::MAX).then_some(d),
+            None if (u as usize) < SMALL => None,
+            None => self.big.get(&u).copied(),
+        }
+    }
+
+    /// Records that unit `u`'s atoms start at `first`, numbering it.
+    fn number(&mut self, u: Unit, first: u32) {
+        let Ok(d) = u16::try_from(self.firsts.len()) else {
+            return;
+        };
+        if d == u16::MAX {
+            return;
+        }
+        self.firsts.push(first);
+        if (u as usize) < SMALL {
+            if self.small.is_empty() {
+                self.small = vec![u16::MAX; SMALL];
+            }
+            self.small[u as usize] = d;
+        } else {
+            self.big.insert(u, d);
+        }
+        if self.firsts.len() > self.stride {
+            // A wider table: the pairs learnt move to their new places.
+            let stride = (self.stride * 2).max(256);
+            let mut pairs = vec![f32::INFINITY; stride * stride];
+            for a in 0..self.stride {
+                let (from, to) = (a * self.stride, a * stride);
+                pairs[to..to + self.stride].copy_from_slice(&self.pairs[from..from + self.stride]);
+            }
+            self.pairs = pairs;
+            self.stride = stride;
+        }
+    }
+
+    /// Where the advance of dense unit `a` before `b` is kept.
+    fn pair_slot(&self, (a, b): (u16, u16)) -> usize {
+        usize::from(a) * self.stride + usize::from(b)
+    }
+
     /// The atoms of one glyph at the four raster offsets (`bins`: each the
     /// glyph and its quad's vertices as egui laid it out alone), if each is
     /// one plain glyph of `c` with its quad at whole pixel 0 (not a colour
@@ -206,6 +264,7 @@ impl Atoms {
                     self.ascii[c as usize] = four[0].glyph.advance_width;
                 }
                 self.atoms.extend(four);
+                self.number(c as Unit, first);
                 Some(first)
             }
             _ => None,
@@ -260,7 +319,9 @@ impl Atoms {
         self.atoms.extend(four);
         self.atoms.extend(tail_atoms);
         self.of.insert(unit, Some(at));
+        self.number(unit, at);
         self.ligatures.push(Ligature {
+            text: chars.into(),
             chars: cs,
             unit,
             tails,
@@ -270,32 +331,26 @@ impl Atoms {
     }
 
     /// `word` as units: its chars, a ligature the font has (the longest
-    /// that fits) as one.
-    fn units(&self, word: &str) -> Vec<(Unit, u8)> {
-        let mut out = Vec::with_capacity(word.len());
-        if self.ligatures.is_empty() || !self.ligatures.iter().any(|l| word.contains(l.chars[0])) {
-            out.extend(word.chars().map(|c| (c as Unit, 1)));
-            return out;
-        }
-        let cs: Vec<char> = word.chars().collect();
-        let mut i = 0;
-        while let Some(&c) = cs.get(i) {
+    /// that fits) as one; each with its count of chars.
+    fn units<'a>(&'a self, word: &'a str) -> impl Iterator<Item = (Unit, u8)> + 'a {
+        let mut rest = word;
+        std::iter::from_fn(move || {
+            let c = rest.chars().next()?;
             let lig = self
                 .ligatures
                 .iter()
-                .find(|l| cs[i..].starts_with(&l.chars));
+                .find(|l| l.chars[0] == c && rest.starts_with(&*l.text));
             match lig {
                 Some(l) => {
-                    out.push((l.unit, l.chars.len() as u8));
-                    i += l.chars.len();
+                    rest = &rest[l.text.len()..];
+                    Some((l.unit, l.chars.len() as u8))
                 }
                 None => {
-                    out.push((c as Unit, 1));
-                    i += 1;
+                    rest = &rest[c.len_utf8()..];
+                    Some((c as Unit, 1))
                 }
             }
-        }
-        out
+        })
     }
 
     /// Puts `word` together from atoms and pair advances, its pen starting
@@ -304,7 +359,10 @@ impl Atoms {
     /// be safe (then `out` is left partly filled).
     pub fn compose(&self, word: &str, pen_px: f32, ppp: f32, out: &mut Vec<Placed>) -> Option<f32> {
         self.place(word, pen_px, ppp, out, |_, pair| {
-            self.pairs.get(&pair).copied().filter(|a| !a.is_nan())
+            self.pairs
+                .get(self.pair_slot(pair))
+                .copied()
+                .filter(|a| a.is_finite())
         })
     }
 
@@ -317,18 +375,24 @@ impl Atoms {
         pen_px: f32,
         ppp: f32,
         out: &mut Vec<Placed>,
-        advance: impl Fn(usize, (Unit, Unit)) -> Option<f32>,
+        advance: impl Fn(usize, (u16, u16)) -> Option<f32>,
     ) -> Option<f32> {
         out.clear();
-        let units = self.units(word);
+        let mut units = self.units(word).peekable();
         let mut pen = pen_px;
         let mut width = 0.0f32;
         let mut i = 0;
-        for (k, &(u, n)) in units.iter().enumerate() {
-            let first = (*self.of.get(&u)?)?;
+        let mut d = self.dense(units.peek()?.0)?;
+        while let Some((u, n)) = units.next() {
+            let first = *self.firsts.get(usize::from(d))?;
             let own = self.atoms.get(first as usize)?;
-            let advance_px = match units.get(k + 1) {
-                Some(&(next, _)) => advance(i, (u, next))?,
+            let advance_px = match units.peek() {
+                Some(&(next, _)) => {
+                    let dn = self.dense(next)?;
+                    let a = advance(i, (d, dn))?;
+                    d = dn;
+                    a
+                }
                 None => own.glyph.advance_width * ppp,
             };
             let (x_px, bin) = subpixel_bin(pen);
@@ -402,14 +466,21 @@ impl Atoms {
         if !same {
             return false;
         }
-        let units = self.units(word);
+        let units: Vec<(Unit, u8)> = self.units(word).collect();
         let mut i = 0;
         for pair in units.windows(2) {
             let Some(a) = advance_px(i) else { break };
             i += usize::from(pair[0].1);
-            let known = self.pairs.entry((pair[0].0, pair[1].0)).or_insert(a);
-            if *known != a {
-                *known = f32::NAN;
+            let (Some(da), Some(db)) = (self.dense(pair[0].0), self.dense(pair[1].0)) else {
+                break;
+            };
+            let slot = self.pair_slot((da, db));
+            if let Some(known) = self.pairs.get_mut(slot) {
+                if known.is_infinite() {
+                    *known = a;
+                } else if *known != a {
+                    *known = f32::NAN;
+                }
             }
         }
         true
