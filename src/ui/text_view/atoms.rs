@@ -104,9 +104,6 @@ pub struct Atoms {
     /// NaN for a pair that shaping treats otherwise (see the module docs).
     pairs: Vec<f32>,
     stride: usize,
-    /// The own advance of each ASCII char with atoms, by code (0: none),
-    /// read without hashing (see [`Self::advance`]).
-    ascii: Vec<f32>,
     /// The ligatures laid out alone, longest first.
     ligatures: Vec<Ligature>,
     /// The ligatures tried (usable or not).
@@ -157,10 +154,7 @@ impl Atoms {
 
     /// The advance of `c` laid out alone, if it has atoms.
     pub fn advance(&self, c: char) -> Option<f32> {
-        if let Some(&a) = self.ascii.get(c as usize) {
-            return (a > 0.0).then_some(a);
-        }
-        let first = (*self.of.get(&(c as Unit))?)?;
+        let first = *self.firsts.get(usize::from(self.dense(c as Unit)?))?;
         Some(self.atoms.get(first as usize)?.glyph.advance_width)
     }
 
@@ -259,10 +253,6 @@ impl Atoms {
         let first = u32::try_from(self.atoms.len()).ok();
         let slot = match (four, first) {
             (Some(four), Some(first)) => {
-                if c.is_ascii() {
-                    self.ascii.resize(128, 0.0);
-                    self.ascii[c as usize] = four[0].glyph.advance_width;
-                }
                 self.atoms.extend(four);
                 self.number(c as Unit, first);
                 Some(first)

@@ -58,6 +58,25 @@ const WORDS_PER_JOB: usize = 512;
 /// most tokens are put together from atoms, a dozen bytes a char).
 pub const MAX_WORDS: usize = 100_000;
 
+/// What a word cache knows of a numbered token ([`WordCache::by_number`]).
+#[derive(Clone, Copy, Debug)]
+struct NumberSlot {
+    /// Its place in `tokens`, or [`UNKNOWN`] or [`PENDING`].
+    id: u32,
+    /// Its length in bytes and whether it is a run of spaces
+    /// (`len << 1 | space`), once `id` is known.
+    piece: u32,
+}
+
+impl Default for NumberSlot {
+    fn default() -> Self {
+        Self {
+            id: UNKNOWN,
+            piece: 0,
+        }
+    }
+}
+
 /// In [`WordCache::by_number`]: a token whose place is not known yet.
 const UNKNOWN: u32 = u32::MAX;
 
@@ -267,7 +286,7 @@ pub struct WordCache {
     atoms: Atoms,
     /// Position in `tokens` of each numbered token of a document cut once
     /// ([`DocTokens`]), or [`UNKNOWN`]; valid for `by_number_key`.
-    by_number: Vec<u32>,
+    by_number: Vec<NumberSlot>,
     /// The document's tokens ([`DocTokens::serial`]) and the cache's
     /// generation `by_number` is for.
     by_number_key: Option<(u64, u64)>,
@@ -708,65 +727,75 @@ impl WordCache {
         }
         self.lookups += n_pieces as u64;
         self.number(doc);
-        let mut missing: Vec<u32> = Vec::new();
-        for &id in numbers.iter().flatten().copied().flatten() {
-            let Some(slot) = self.by_number.get_mut(id as usize) else {
-                continue;
-            };
-            if *slot == UNKNOWN {
-                match doc.text(id).and_then(|t| self.index.get(t)) {
-                    Some(&i) => *slot = i,
-                    None => {
-                        *slot = PENDING;
-                        missing.push(id);
-                    }
-                }
-            }
-        }
-        if !missing.is_empty() {
-            self.misses += missing.len() as u64;
-            let texts: Vec<&str> = missing
-                .iter()
-                .map(|&id| doc.text(id).unwrap_or(""))
-                .collect();
-            let ids = self.add_missing(ui, &texts, format);
-            for (id, found) in missing.into_iter().zip(ids) {
-                if let Some(slot) = self.by_number.get_mut(id as usize) {
-                    // A token egui could not take stays unknown (and is
-                    // tried again, as `prepare` tries it).
-                    *slot = found.unwrap_or(UNKNOWN);
-                }
-            }
-        }
         let generation = self.generation;
-        numbers
-            .into_iter()
-            .map(|numbers| {
-                let numbers = numbers?;
+        // One pass over the tokens: each number's slot gives its layout
+        // and its length (one read, not three); a number seen for the first
+        // time is looked up by its text, and one not held is laid out with
+        // the others after the pass, its places in the blocks patched then.
+        let mut missing: Vec<u32> = Vec::new();
+        let mut pending: Vec<(usize, usize, u32)> = Vec::new();
+        let mut out: Vec<Option<Prepared>> = Vec::with_capacity(numbers.len());
+        for (b, numbers) in numbers.into_iter().enumerate() {
+            let block = numbers.and_then(|numbers| {
                 let mut toks = Vec::with_capacity(numbers.len());
                 let mut ids = Vec::with_capacity(numbers.len());
                 let (mut at, mut after_space) = (0, true);
-                for &n in numbers {
-                    let id = *self.by_number.get(n as usize)?;
-                    if id >= PENDING {
-                        return None;
+                for (k, &n) in numbers.iter().enumerate() {
+                    let slot = self.by_number.get_mut(n as usize)?;
+                    if slot.id == UNKNOWN {
+                        let (len, space) = doc.piece(n)?;
+                        slot.piece = u32::try_from(len).ok()? << 1 | u32::from(space);
+                        slot.id = match doc.text(n).and_then(|t| self.index.get(t)) {
+                            Some(&i) => i,
+                            None => {
+                                missing.push(n);
+                                PENDING
+                            }
+                        };
                     }
-                    let (len, space) = doc.piece(n)?;
+                    if slot.id == PENDING {
+                        pending.push((b, k, n));
+                    }
+                    let (len, space) = ((slot.piece >> 1) as usize, slot.piece & 1 == 1);
                     toks.push(Tok {
                         range: at..at + len,
                         space,
                         word_start: !space && after_space,
                     });
                     (at, after_space) = (at + len, space);
-                    ids.push(id);
+                    ids.push(slot.id);
                 }
                 Some(Prepared {
                     toks,
                     ids,
                     generation,
                 })
-            })
-            .collect()
+            });
+            out.push(block);
+        }
+        if !missing.is_empty() {
+            self.misses += missing.len() as u64;
+            let texts: Vec<&str> = missing.iter().map(|&n| doc.text(n).unwrap_or("")).collect();
+            let ids = self.add_missing(ui, &texts, format);
+            for (n, found) in missing.into_iter().zip(ids) {
+                if let Some(slot) = self.by_number.get_mut(n as usize) {
+                    // A token egui could not take stays unknown (and is
+                    // tried again, as `prepare` tries it).
+                    slot.id = found.unwrap_or(UNKNOWN);
+                }
+            }
+            for (b, k, n) in pending {
+                let id = self.by_number.get(n as usize).map_or(UNKNOWN, |s| s.id);
+                let Some(block) = out.get_mut(b) else {
+                    continue;
+                };
+                match block.as_mut().and_then(|p| p.ids.get_mut(k)) {
+                    Some(slot) if id < PENDING => *slot = id,
+                    _ => *block = None,
+                }
+            }
+        }
+        out
     }
 
     /// Readies `by_number` for `doc` and the cache's generation.
@@ -774,7 +803,8 @@ impl WordCache {
         let key = (doc.serial(), self.generation);
         if self.by_number_key != Some(key) {
             self.by_number.clear();
-            self.by_number.resize(doc.vocab_len(), UNKNOWN);
+            self.by_number
+                .resize(doc.vocab_len(), NumberSlot::default());
             self.by_number_key = Some(key);
         }
     }
@@ -800,12 +830,15 @@ impl WordCache {
         self.number(doc);
         let mut missing: Vec<u32> = Vec::new();
         for &n in chunk {
-            let Some(slot) = self.by_number.get_mut(n as usize) else {
+            let (Some(slot), Some((len, space))) =
+                (self.by_number.get_mut(n as usize), doc.piece(n))
+            else {
                 continue;
             };
-            if *slot == UNKNOWN {
+            if slot.id == UNKNOWN {
+                slot.piece = u32::try_from(len).unwrap_or(0) << 1 | u32::from(space);
                 match doc.text(n).and_then(|t| self.index.get(t)) {
-                    Some(&i) => *slot = i,
+                    Some(&i) => slot.id = i,
                     None => missing.push(n),
                 }
             }
@@ -815,7 +848,7 @@ impl WordCache {
             let ids = self.add_missing(ui, &texts, format);
             for (n, id) in missing.into_iter().zip(ids) {
                 if let (Some(slot), Some(id)) = (self.by_number.get_mut(n as usize), id) {
-                    *slot = id;
+                    slot.id = id;
                 }
             }
         }
@@ -1829,7 +1862,7 @@ mod tests {
             assert!(cache.len() > held, "the other half laid out");
             for &n in &frequent {
                 let text = doc.text(n).expect("numbered");
-                let by_number = cache.by_number[n as usize];
+                let by_number = cache.by_number[n as usize].id;
                 assert_eq!(cache.index.get(text), Some(&by_number), "{text:?}");
             }
             // Done: another call changes nothing.
