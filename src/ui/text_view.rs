@@ -1074,7 +1074,8 @@ fn local(r: &Range<usize>, ps: usize) -> Range<usize> {
 }
 
 /// A thin underline from `x0` to `x1` centred on `y`, dashed through
-/// `colors`, added to `mesh` as rectangles snapped to physical pixels.
+/// `colors` (opaque), added to `mesh` as rectangles snapped to physical
+/// pixels.
 fn underline(mesh: &mut egui::Mesh, x0: f32, x1: f32, y: f32, colors: &[Color32], ppp: f32) {
     const DASH: f32 = 7.0;
     let ppp = ppp.max(0.1);
@@ -1087,10 +1088,15 @@ fn underline(mesh: &mut egui::Mesh, x0: f32, x1: f32, y: f32, colors: &[Color32]
         [] => {}
         [c] => bar(x0, x1, *c),
         many => {
+            // The first colour as one bar, the others' dashes over it (the
+            // colours are opaque): a dense page has hundreds of dashes.
+            bar(x0, x1, many[0]);
             let mut x = x0;
             let mut k = 0;
             while x < x1 {
-                bar(x, (x + DASH).min(x1), many[k % many.len()]);
+                if k % many.len() != 0 {
+                    bar(x, (x + DASH).min(x1), many[k % many.len()]);
+                }
                 x += DASH;
                 k += 1;
             }

@@ -185,7 +185,9 @@ impl Atoms {
             if self.small.is_empty() {
                 self.small = vec![u16::MAX; SMALL];
             }
-            self.small[u as usize] = d;
+            if let Some(slot) = self.small.get_mut(u as usize) {
+                *slot = d;
+            }
         } else {
             self.big.insert(u, d);
         }
@@ -329,7 +331,7 @@ impl Atoms {
             let lig = self
                 .ligatures
                 .iter()
-                .find(|l| l.chars[0] == c && rest.starts_with(&*l.text));
+                .find(|l| l.chars.first() == Some(&c) && rest.starts_with(&*l.text));
             match lig {
                 Some(l) => {
                     rest = &rest[l.text.len()..];
