@@ -31,34 +31,64 @@ pub fn row_label(quote: &str) -> String {
     // Room for the snippet in 2-byte chars, the quotes and the ellipsis.
     let mut out = String::with_capacity(quote.len().min(SNIPPET_CHARS * 2) + 12);
     out.push('“');
+    // Chars after the opening quote; whether the snippet was cut short.
     let mut n = 0;
-    let mut space = false;
-    for c in quote.chars() {
-        if c.is_whitespace() {
-            space = true;
-            continue;
-        }
-        if space && n > 0 {
+    let mut cut = false;
+    for word in quote.split(white_space).filter(|w| !w.is_empty()) {
+        if n > 0 {
             out.push(' ');
             n += 1;
         }
-        space = false;
         if n >= SNIPPET_CHARS {
-            if !out.ends_with(' ')
-                && let Some(at) = out.rfind(' ')
-                && out[..at].chars().count() > SNIPPET_CHARS / 2
-            {
-                out.truncate(at);
-            }
-            out.truncate(out.trim_end().len());
-            out.push('…');
+            cut = true;
             break;
         }
-        out.push(c);
-        n += 1;
+        let len = word.chars().count();
+        if n + len <= SNIPPET_CHARS {
+            out.push_str(word);
+            n += len;
+            continue;
+        }
+        let keep = word
+            .char_indices()
+            .nth(SNIPPET_CHARS - n)
+            .map_or(word.len(), |(i, _)| i);
+        out.push_str(&word[..keep]);
+        cut = true;
+        break;
+    }
+    if cut {
+        end_cut(&mut out);
     }
     out.push('”');
     out
+}
+
+/// Ends a label cut at [`SNIPPET_CHARS`]: cut inside a word, back to the
+/// space before it (unless that leaves less than half the snippet); then
+/// the ellipsis.
+fn end_cut(out: &mut String) {
+    if !out.ends_with(' ')
+        && let Some(at) = out.rfind(' ')
+        && out[..at].chars().count() > SNIPPET_CHARS / 2
+    {
+        out.truncate(at);
+    }
+    out.truncate(out.trim_end().len());
+    out.push('…');
+}
+
+/// `char::is_whitespace` (Unicode's White_Space), without its table
+/// search for every letter past ASCII.
+fn white_space(c: char) -> bool {
+    match c {
+        ' ' | '\t'..='\r' => true,
+        c if c.is_ascii() => false,
+        c => matches!(
+            c as u32,
+            0x85 | 0xa0 | 0x1680 | 0x2000..=0x200a | 0x2028 | 0x2029 | 0x202f | 0x205f | 0x3000
+        ),
+    }
 }
 
 /// A row of the list as formatted for one annotation (the annotation
@@ -690,6 +720,57 @@ fn row_ui(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn white_space_is_unicode_white_space() {
+        for c in (0..=0x10_ffff).filter_map(char::from_u32) {
+            assert_eq!(white_space(c), c.is_whitespace(), "{:x}", c as u32);
+        }
+    }
+
+    /// The label as it was made a char at a time (the reference).
+    fn label_char_by_char(quote: &str) -> String {
+        let mut out = String::from('“');
+        let mut n = 0;
+        let mut space = false;
+        for c in quote.chars() {
+            if c.is_whitespace() {
+                space = true;
+                continue;
+            }
+            if space && n > 0 {
+                out.push(' ');
+                n += 1;
+            }
+            space = false;
+            if n >= SNIPPET_CHARS {
+                end_cut(&mut out);
+                break;
+            }
+            out.push(c);
+            n += 1;
+        }
+        out.push('”');
+        out
+    }
+
+    #[test]
+    fn row_labels_are_the_labels_made_char_by_char() {
+        let seed = include_str!("../../assets/articles/tufts-now-russia-ukraine-interview.txt");
+        let mut quotes: Vec<String> = seed.lines().map(str::to_owned).collect();
+        // Every start and length around the limit, words ending on it.
+        let words = "alpha beta\u{a0}gamma — дельта\n\n  epsilon\tzeta ";
+        for k in 0..40 {
+            quotes.push(words.repeat(k / 4 + 1)[k % 7..].to_owned());
+            quotes.push(format!("{}{}", "x".repeat(70 + k % 15), " tail words here"));
+            quotes.push(format!("{} {}", "y".repeat(79), "z".repeat(k)));
+        }
+        quotes.push(String::new());
+        quotes.push("   ".into());
+        for q in &quotes {
+            assert_eq!(row_label(q), label_char_by_char(q), "{q:?}");
+        }
+    }
 
     #[test]
     fn row_labels_collapse_space_and_truncate_by_chars() {

@@ -989,6 +989,9 @@ impl TextView {
             // Each span's rectangles are found once, for the fills and the
             // underlines both: `span_rects` holds them one span after another.
             let mut fills = egui::Mesh::default();
+            // Most spans cover a row or two.
+            fills.reserve_triangles(spans.len() * 4);
+            fills.reserve_vertices(spans.len() * 8);
             span_rects.clear();
             span_ends.clear();
             for &si in spans {
@@ -1031,6 +1034,8 @@ impl TextView {
             // Underlines: one per annotation, offset by nesting level, dashed
             // in each tag colour when it has several; one mesh as well.
             let mut lines = egui::Mesh::default();
+            lines.reserve_triangles(span_rects.len() * 2);
+            lines.reserve_vertices(span_rects.len() * 4);
             let mut from = 0;
             for (&si, &to) in spans.iter().zip(&span_ends) {
                 let rects = span_rects.get(from..to).unwrap_or_default();

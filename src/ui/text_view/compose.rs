@@ -1023,17 +1023,15 @@ impl WordCache {
         if prepared.generation != self.generation {
             return None;
         }
-        prepared
-            .ids
-            .iter()
-            .map(|&i| {
-                let t = self.tokens.get(i as usize);
-                if let Some(t) = t {
-                    super::store::prefetch(t);
-                }
-                t
-            })
-            .collect()
+        // Collected into a vector of the right size (an `Option<Vec>`
+        // collect cannot know it, and grows it by doubling).
+        let mut out = Vec::with_capacity(prepared.ids.len());
+        for &i in &prepared.ids {
+            let t = self.tokens.get(i as usize)?;
+            super::store::prefetch(t);
+            out.push(t);
+        }
+        Some(out)
     }
 
     #[cfg(test)]
