@@ -232,9 +232,23 @@ pub struct AnnotationList {
     marks: Marks,
 }
 
-/// Of a row's width, what the label never has: the margins and the room
-/// for two tag chips (see `row_ui`).
-const LABEL_INSET: f32 = 4.0 + 8.0 * 2.0 + 4.0 + 4.0;
+/// A row's margin at either end, and the gap after the chips.
+const ROW_MARGIN: f32 = 4.0;
+
+/// Room for one tag chip (6 points and a gap).
+const CHIP_STEP: f32 = 8.0;
+
+/// Where a row's label starts, from the row's left edge: after its chips,
+/// with room for two at least so labels line up.
+fn label_x(chips: usize) -> f32 {
+    ROW_MARGIN + CHIP_STEP * chips.max(2) as f32 + ROW_MARGIN
+}
+
+/// Of a row's width, what the label never has: its start (with the fewest
+/// chips) and the right margin.
+fn label_inset() -> f32 {
+    label_x(0) + ROW_MARGIN
+}
 
 /// Formatted rows kept (a row's label galley is some 15 KB): past it the
 /// rows drawn longest ago go, [`TRIM_STEP`] at a time in frames that
@@ -529,7 +543,7 @@ impl AnnotationList {
                 // One text per new row, in order (empty if a row were gone):
                 // as much of its label as the widest label a row has room
                 // for (no chips, no speaker) could show.
-                let widest = ui.available_width() - LABEL_INSET;
+                let widest = ui.available_width() - label_inset();
                 let labels: Vec<&str> = new_labels
                     .iter()
                     .map(|&k| {
@@ -623,9 +637,9 @@ fn row_ui(
     // Where things go: chips at the left, then the label, then the speaker
     // and the note mark at the right.
     let chips = usize::from(row.chips);
-    let x = (rect.left() + 4.0 + 8.0 * chips.max(2) as f32) + 4.0;
+    let x = rect.left() + label_x(chips);
     let note = note.filter(|_| row.has_note);
-    let mut right = rect.right() - 4.0;
+    let mut right = rect.right() - ROW_MARGIN;
     let note_x = note.map(|g| {
         right -= g.size().x;
         let at = right;
@@ -679,7 +693,10 @@ fn row_ui(
     }
     for (i, c) in row.colors[..chips].iter().enumerate() {
         let chip = egui::Rect::from_min_size(
-            egui::pos2(rect.left() + 4.0 + 8.0 * i as f32, rect.top() + 5.0),
+            egui::pos2(
+                rect.left() + ROW_MARGIN + CHIP_STEP * i as f32,
+                rect.top() + 5.0,
+            ),
             egui::vec2(6.0, ROW_HEIGHT - 10.0),
         );
         painter.rect_filled(chip, 2.0, *c);

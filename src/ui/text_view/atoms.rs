@@ -87,17 +87,17 @@ struct Ligature {
 /// The atoms of one font at one scale, and the pair advances learnt.
 #[derive(Default)]
 pub struct Atoms {
-    /// Position in `atoms` of each unit's first atom (raster offset 0; the
-    /// other three follow). Chars egui cannot lay out as one plain glyph
-    /// map to `None`, so they are not tried again.
-    of: ahash::HashMap<Unit, Option<u32>>,
+    /// The chars laid out alone, with atoms or not (a char egui cannot lay
+    /// out as one plain glyph is not tried again).
+    tried: ahash::HashSet<char>,
     atoms: Vec<Atom>,
     /// Each unit with atoms numbered densely: units below [`SMALL`] by
     /// code (`u16::MAX`: none), the others in `big`; a word is put together
     /// by indexing, not hashing.
     small: Vec<u16>,
     big: ahash::HashMap<Unit, u16>,
-    /// The first atom of each densely numbered unit.
+    /// The first atom of each densely numbered unit (raster offset 0; the
+    /// other three follow).
     firsts: Vec<u32>,
     /// Advance in physical pixels of the first unit before the second, by
     /// their dense numbers, `stride` a row: infinite for a pair not learnt,
@@ -143,7 +143,7 @@ impl Atoms {
 
     /// Whether `c` was laid out alone already (usable or not).
     pub fn knows(&self, c: char) -> bool {
-        self.of.contains_key(&(c as Unit))
+        self.tried.contains(&c)
     }
 
     /// Whether the ligature `chars` was laid out alone already (usable or
@@ -154,8 +154,13 @@ impl Atoms {
 
     /// The advance of `c` laid out alone, if it has atoms.
     pub fn advance(&self, c: char) -> Option<f32> {
-        let first = *self.firsts.get(usize::from(self.dense(c as Unit)?))?;
+        let first = self.first(self.dense(c as Unit)?)?;
         Some(self.atoms.get(first as usize)?.glyph.advance_width)
+    }
+
+    /// The first atom of the unit numbered `d`.
+    fn first(&self, d: u16) -> Option<u32> {
+        self.firsts.get(usize::from(d)).copied()
     }
 
     /// The atom at `i`.
@@ -252,16 +257,11 @@ impl Atoms {
             _ => None,
         });
         let four = Self::four(c, one, ppp);
-        let first = u32::try_from(self.atoms.len()).ok();
-        let slot = match (four, first) {
-            (Some(four), Some(first)) => {
-                self.atoms.extend(four);
-                self.number(c as Unit, first);
-                Some(first)
-            }
-            _ => None,
-        };
-        self.of.insert(c as Unit, slot);
+        self.tried.insert(c);
+        if let (Some(four), Ok(first)) = (four, u32::try_from(self.atoms.len())) {
+            self.atoms.extend(four);
+            self.number(c as Unit, first);
+        }
     }
 
     /// Keeps the ligature `chars` (two chars or more) as egui laid it out
@@ -310,7 +310,6 @@ impl Atoms {
         }
         self.atoms.extend(four);
         self.atoms.extend(tail_atoms);
-        self.of.insert(unit, Some(at));
         self.number(unit, at);
         self.ligatures.push(Ligature {
             text: chars.into(),
@@ -376,7 +375,7 @@ impl Atoms {
         let mut i = 0;
         let mut d = self.dense(units.peek()?.0)?;
         while let Some((u, n)) = units.next() {
-            let first = *self.firsts.get(usize::from(d))?;
+            let first = self.first(d)?;
             let own = self.atoms.get(first as usize)?;
             let advance_px = match units.peek() {
                 Some(&(next, _)) => {
@@ -574,7 +573,10 @@ mod tests {
         word.chars()
             .zip(advances)
             .map(|(c, &a)| {
-                let first = atoms.of[&(c as Unit)].expect("atoms");
+                let first = atoms
+                    .dense(c as Unit)
+                    .and_then(|d| atoms.first(d))
+                    .expect("atoms");
                 let (x, bin) = subpixel_bin(pen);
                 let mut g = atoms.atoms[(first + bin) as usize].glyph;
                 g.pos.x = x as f32;

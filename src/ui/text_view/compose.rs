@@ -42,9 +42,9 @@ use egui::{Rect, pos2};
 pub use rows::{Plan, is_built};
 use std::sync::Arc;
 
-/// What a line cut short ends with.
 mod rows;
 
+/// What a line cut short ends with.
 const ELLIPSIS: &str = "…";
 
 /// Letter sequences egui's fonts draw as one glyph (shaping's standard
@@ -662,37 +662,37 @@ impl WordCache {
             self.drop_tokens();
         }
         self.lookups += n_pieces as u64;
-        // One hash per piece when all are held, the usual case.
+        // One hash per piece when all are held, the usual case. A piece not
+        // held is laid out with the others after the pass; where it occurs
+        // is noted (text, token, which of `missing`) and patched then.
         let mut missing: Vec<&str> = Vec::new();
-        let mut seen = ahash::HashSet::default();
+        let mut seen: ahash::HashMap<&str, usize> = ahash::HashMap::default();
+        let mut pending: Vec<(usize, usize, usize)> = Vec::new();
         let mut ids: Vec<Vec<u32>> = Vec::with_capacity(texts.len());
-        for (text, toks) in texts.iter().zip(&toks) {
-            ids.push(
-                toks.iter()
-                    .map(|t| {
-                        let piece = &text[t.range.clone()];
-                        self.index.get(piece).copied().unwrap_or_else(|| {
-                            if seen.insert(piece) {
-                                missing.push(piece);
-                            }
-                            MISSING
-                        })
-                    })
-                    .collect(),
-            );
+        for (i, (text, toks)) in texts.iter().zip(&toks).enumerate() {
+            let mut these = Vec::with_capacity(toks.len());
+            for (k, t) in toks.iter().enumerate() {
+                let piece = &text[t.range.clone()];
+                let id = self.index.get(piece).copied().unwrap_or_else(|| {
+                    let m = *seen.entry(piece).or_insert_with(|| {
+                        missing.push(piece);
+                        missing.len() - 1
+                    });
+                    pending.push((i, k, m));
+                    MISSING
+                });
+                these.push(id);
+            }
+            ids.push(these);
         }
         if !missing.is_empty() {
             self.misses += missing.len() as u64;
-            self.add_missing(ui, &missing, format);
-            for ((text, toks), ids) in texts.iter().zip(&toks).zip(&mut ids) {
-                for (id, t) in ids.iter_mut().zip(toks) {
-                    if *id == MISSING {
-                        *id = self
-                            .index
-                            .get(&text[t.range.clone()])
-                            .copied()
-                            .unwrap_or(MISSING);
-                    }
+            let found = self.add_missing(ui, &missing, format);
+            for (i, k, m) in pending {
+                if let (Some(id), Some(&Some(f))) =
+                    (ids.get_mut(i).and_then(|v| v.get_mut(k)), found.get(m))
+                {
+                    *id = f;
                 }
             }
         }
@@ -741,18 +741,7 @@ impl WordCache {
                 let mut ids = Vec::with_capacity(numbers.len());
                 let (mut at, mut after_space) = (0, true);
                 for (k, &n) in numbers.iter().enumerate() {
-                    let slot = self.by_number.get_mut(n as usize)?;
-                    if slot.id == UNKNOWN {
-                        let (len, space) = doc.piece(n)?;
-                        slot.piece = u32::try_from(len).ok()? << 1 | u32::from(space);
-                        slot.id = match doc.text(n).and_then(|t| self.index.get(t)) {
-                            Some(&i) => i,
-                            None => {
-                                missing.push(n);
-                                PENDING
-                            }
-                        };
-                    }
+                    let slot = self.slot(doc, n, &mut missing)?;
                     if slot.id == PENDING {
                         pending.push((b, k, n));
                     }
@@ -775,15 +764,7 @@ impl WordCache {
         }
         if !missing.is_empty() {
             self.misses += missing.len() as u64;
-            let texts: Vec<&str> = missing.iter().map(|&n| doc.text(n).unwrap_or("")).collect();
-            let ids = self.add_missing(ui, &texts, format);
-            for (n, found) in missing.into_iter().zip(ids) {
-                if let Some(slot) = self.by_number.get_mut(n as usize) {
-                    // A token egui could not take stays unknown (and is
-                    // tried again, as `prepare` tries it).
-                    slot.id = found.unwrap_or(UNKNOWN);
-                }
-            }
+            self.add_numbers(ui, doc, missing, format);
             for (b, k, n) in pending {
                 let id = self.by_number.get(n as usize).map_or(UNKNOWN, |s| s.id);
                 let Some(block) = out.get_mut(b) else {
@@ -796,6 +777,45 @@ impl WordCache {
             }
         }
         out
+    }
+
+    /// The slot of `doc`'s token `n`, filled in on its first sight: its
+    /// length, and its layout found by its text, or [`PENDING`] with `n`
+    /// added to `missing` if the cache does not hold it. `None` for a
+    /// number `doc` does not have.
+    fn slot(&mut self, doc: &DocTokens, n: u32, missing: &mut Vec<u32>) -> Option<&mut NumberSlot> {
+        let slot = self.by_number.get_mut(n as usize)?;
+        if slot.id == UNKNOWN {
+            let (len, space) = doc.piece(n)?;
+            slot.piece = u32::try_from(len).ok()? << 1 | u32::from(space);
+            slot.id = match doc.text(n).and_then(|t| self.index.get(t)) {
+                Some(&i) => i,
+                None => {
+                    missing.push(n);
+                    PENDING
+                }
+            };
+        }
+        Some(slot)
+    }
+
+    /// Lays out `doc`'s tokens `missing` (their slots [`PENDING`]) and
+    /// fills in their slots; one egui could not take goes back to
+    /// [`UNKNOWN`] (and is tried again, as [`Self::prepare`] tries it).
+    fn add_numbers(
+        &mut self,
+        ui: &egui::Ui,
+        doc: &DocTokens,
+        missing: Vec<u32>,
+        format: &TextFormat,
+    ) {
+        let texts: Vec<&str> = missing.iter().map(|&n| doc.text(n).unwrap_or("")).collect();
+        let ids = self.add_missing(ui, &texts, format);
+        for (n, found) in missing.into_iter().zip(ids) {
+            if let Some(slot) = self.by_number.get_mut(n as usize) {
+                slot.id = found.unwrap_or(UNKNOWN);
+            }
+        }
     }
 
     /// Readies `by_number` for `doc` and the cache's generation.
@@ -830,27 +850,10 @@ impl WordCache {
         self.number(doc);
         let mut missing: Vec<u32> = Vec::new();
         for &n in chunk {
-            let (Some(slot), Some((len, space))) =
-                (self.by_number.get_mut(n as usize), doc.piece(n))
-            else {
-                continue;
-            };
-            if slot.id == UNKNOWN {
-                slot.piece = u32::try_from(len).unwrap_or(0) << 1 | u32::from(space);
-                match doc.text(n).and_then(|t| self.index.get(t)) {
-                    Some(&i) => slot.id = i,
-                    None => missing.push(n),
-                }
-            }
+            self.slot(doc, n, &mut missing);
         }
         if !missing.is_empty() {
-            let texts: Vec<&str> = missing.iter().map(|&n| doc.text(n).unwrap_or("")).collect();
-            let ids = self.add_missing(ui, &texts, format);
-            for (n, id) in missing.into_iter().zip(ids) {
-                if let (Some(slot), Some(id)) = (self.by_number.get_mut(n as usize), id) {
-                    slot.id = id;
-                }
-            }
+            self.add_numbers(ui, doc, missing, format);
         }
         self.numbers_warmed = Some((key, at + chunk.len()));
     }

@@ -50,7 +50,9 @@ pub struct LayoutKey {
 }
 
 /// Rows built beyond those coming into view (see
-/// [`LayoutCache::ensure_rows`]).
+/// [`LayoutCache::ensure_rows`]): one, for the row a small scroll brings
+/// in next. More cost a jump rows nobody sees; fewer save nothing (a
+/// scroll builds the rows it brings in either way).
 pub const ROWS_AHEAD: usize = 1;
 
 /// How many paragraphs beyond the visible ones keep their galleys.
@@ -173,9 +175,8 @@ impl LayoutCache {
 
     /// Builds the rows of paragraph `p` (laid out) that meet the
     /// galley-local y range `ys` and are not built yet, and
-    /// [`ROWS_AHEAD`] rows either side of them, so a scroll builds rows
-    /// every few frames, not every frame. A paragraph whose plan the word
-    /// cache no longer holds the tokens of is laid out again.
+    /// [`ROWS_AHEAD`] rows either side of them. A paragraph whose plan the
+    /// word cache no longer holds the tokens of is laid out again.
     pub fn ensure_rows(
         &mut self,
         ui: &egui::Ui,
