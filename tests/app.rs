@@ -122,6 +122,45 @@ fn key_1_tags_the_selection_and_undo_redo_work() {
     assert_eq!(h.state().project().annotation(&id), Some(&created));
 }
 
+/// Shortcuts are carried out before the panels are drawn: the frame that
+/// receives the key already shows what it did, not the frame after.
+#[test]
+fn a_shortcut_shows_its_effect_in_the_frame_of_the_key_press() {
+    let p = sample_project();
+    let mut h = harness(p.clone());
+    h.run();
+    let phrase = "What’s behind the moves, and what can be done about them?";
+    h.state_mut()
+        .text_view_mut()
+        .set_selection(range_of(&p, phrase));
+    h.run();
+    assert!(h.query_by_label(&row_label(phrase)).is_none());
+    press_in_one_frame(&mut h, Modifiers::NONE, Key::Num1);
+    assert_eq!(
+        h.state().project().annotations.len(),
+        p.annotations.len() + 1
+    );
+    h.get_by_label(&row_label(phrase));
+    // Undo, in one frame too: the row is gone from that frame.
+    press_in_one_frame(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(h.state().project(), &p);
+    assert!(h.query_by_label(&row_label(phrase)).is_none());
+}
+
+/// Presses and releases `key` within a single frame, and runs that frame.
+fn press_in_one_frame(h: &mut Harness<'_, MarginaliaApp>, modifiers: Modifiers, key: Key) {
+    for pressed in [true, false] {
+        h.input_mut().events.push(egui::Event::Key {
+            key,
+            physical_key: None,
+            pressed,
+            repeat: false,
+            modifiers,
+        });
+    }
+    h.step();
+}
+
 #[test]
 fn digit_toggles_tag_on_selected_annotation_and_delete_removes_it() {
     let p = sample_project();

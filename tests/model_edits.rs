@@ -4,8 +4,8 @@
 
 use marginalia::io::sample::{find_quote, sample_project};
 use marginalia::model::{
-    Annotation, AnnotationId, Color, Edit, EditError, History, Project, Relation, RelationId,
-    Speaker, Tag, TagId, Timestamp,
+    Annotation, AnnotationId, Color, DocId, Document, Edit, EditError, History, Project, Relation,
+    RelationId, Speaker, Tag, TagId, Timestamp, Turn, TurnKind,
 };
 use proptest::prelude::*;
 
@@ -347,4 +347,75 @@ proptest! {
             prop_assert_eq!(marginalia::model::text::slice_chars(&doc.text, a.range()), Some(a.quote.as_str()));
         }
     }
+}
+
+/// The turn holding a char, found the slow way.
+fn turn_by_scan(p: &Project, doc: &DocId, c: usize) -> Option<Turn> {
+    p.turns_of(doc).find(|t| t.start <= c && c < t.end).cloned()
+}
+
+#[test]
+fn turn_at_finds_the_turn_a_scan_finds_in_every_document_after_edits() {
+    let mut p = sample_project();
+    let mut h = History::new_saved();
+    let first = p.documents[0].id.clone();
+    assert!(p.turns_of(&first).count() > 10, "the sample has turns");
+    // A second document put before the first, then given turns with gaps:
+    // its turns are appended by the edit and must still be found.
+    let doc = Document::import(
+        DocId::new("second"),
+        "Second",
+        None,
+        "Q: Is it so?\n\nA: “Yes — it is,” says Toft.\u{a0}Then nothing.\n",
+    );
+    let second = doc.id.clone();
+    let len = doc.char_len();
+    h.apply(
+        &mut p,
+        Edit::InsertDocument {
+            index: 0,
+            document: Box::new(doc),
+        },
+    )
+    .unwrap();
+    let turns = vec![
+        Turn {
+            doc: second.clone(),
+            start: 0,
+            end: 12,
+            speaker: None,
+            kind: TurnKind::Question,
+        },
+        Turn {
+            doc: second.clone(),
+            start: 14,
+            end: len - 3,
+            speaker: p.speakers.first().map(|s| s.id.clone()),
+            kind: TurnKind::Answer,
+        },
+    ];
+    h.apply(
+        &mut p,
+        Edit::SetTurns {
+            doc: second.clone(),
+            turns,
+        },
+    )
+    .unwrap();
+    for (doc, n) in [(&first, p.documents[1].char_len()), (&second, len)] {
+        for c in 0..=n + 1 {
+            assert_eq!(
+                p.turn_at(doc, c).cloned(),
+                turn_by_scan(&p, doc, c),
+                "{doc} {c}"
+            );
+        }
+    }
+    assert_eq!(p.turn_at(&second, 13), None, "the gap between turns");
+    assert_eq!(p.turn_at(&DocId::new("missing"), 0), None);
+    // Undoing puts the old turns back; they are still found.
+    h.undo(&mut p).unwrap();
+    assert_eq!(p.turn_at(&second, 0), None);
+    let c = p.turns_of(&first).nth(5).map(|t| t.start).unwrap();
+    assert_eq!(p.turn_at(&first, c).cloned(), turn_by_scan(&p, &first, c));
 }

@@ -8,7 +8,8 @@
 //!   non-empty and inside the text, and `quote == text[start..end]`;
 //! - every relation's ends resolve and its kind is one of the project's kinds;
 //! - tag parents resolve without cycles, and hotkeys are unique;
-//! - turns of a document are in range, sorted and disjoint;
+//! - turns of a document are in range, sorted and disjoint, and stored
+//!   sorted by (document order, start);
 //! - annotations are stored sorted by (document order, start, end, id), so a
 //!   saved file is deterministic and a `git diff` shows only what changed.
 
@@ -150,6 +151,21 @@ impl Project {
         self.turns.iter().filter(move |t| &t.doc == doc)
     }
 
+    /// The turn of document `doc` that holds char `c`, if any.
+    ///
+    /// Turns are stored sorted by (document order, start) (see
+    /// [`Self::sort_annotations`]), so a document's turns are one run: it
+    /// is found past the other documents' turns before it, then searched
+    /// by halves, not scanned (a book has thousands of turns, and tagging
+    /// looks one up each time).
+    pub fn turn_at(&self, doc: &DocId, c: usize) -> Option<&Turn> {
+        let first = self.turns.iter().position(|t| &t.doc == doc)?;
+        let run = self.turns.get(first..)?;
+        let run = run.get(..run.partition_point(|t| &t.doc == doc))?;
+        let t = run.get(run.partition_point(|t| t.start <= c).checked_sub(1)?)?;
+        (c < t.end).then_some(t)
+    }
+
     /// The relations touching an annotation.
     pub fn relations_of<'a>(
         &'a self,
@@ -183,8 +199,9 @@ impl Project {
             .partition_point(|b| self.ann_key(&doc_pos, b) < key)
     }
 
-    /// Restores the canonical annotation order (after a load or an import)
-    /// and maps every annotation id to its place.
+    /// Restores the canonical order of annotations and turns (after a load,
+    /// an import or an edit of turns) and maps every annotation id to its
+    /// place.
     pub fn sort_annotations(&mut self) {
         let doc_pos: HashMap<DocId, usize> = self
             .documents

@@ -323,8 +323,7 @@ impl MarginaliaApp {
             };
             a.speaker = self
                 .project
-                .turns_of(&doc_id)
-                .find(|t| t.start <= range.start && range.start < t.end)
+                .turn_at(&doc_id, range.start)
                 .and_then(|t| t.speaker.clone())
                 .or_else(|| reported_speaker(doc, range.clone(), &self.project.speakers));
             let id = a.id.clone();
@@ -581,8 +580,11 @@ impl eframe::App for MarginaliaApp {
         }
         self.handle_dropped_files(&ctx);
 
+        // Shortcuts act before anything is drawn, so the frame of the key
+        // press already shows what it did (a tag applied, a deletion).
         if !self.modal_open() {
-            actions.extend(Command::pressed(&ctx).into_iter().map(Action::Command));
+            let commands = Command::pressed(&ctx).into_iter().map(Action::Command);
+            self.process(&ctx, commands.collect());
         }
 
         self.draw_panels(ui, &mut actions);

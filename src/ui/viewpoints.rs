@@ -125,8 +125,7 @@ pub(crate) fn annotation_speaker<'a>(
 ) -> Option<&'a SpeakerId> {
     a.speaker.as_ref().or_else(|| {
         project
-            .turns_of(&a.doc)
-            .find(|t| t.start <= a.start && a.start < t.end)
+            .turn_at(&a.doc, a.start)
             .and_then(|t| t.speaker.as_ref())
     })
 }

@@ -50,6 +50,16 @@ pub(crate) struct RawQuote {
     pub name: String,
 }
 
+/// Whether the chars `range` of `para` lie inside one quoted span, marks
+/// excluded: every [`RawQuote`] of `para` is inside one, so a range outside
+/// them all is in no quotation [`quotes_in`] finds.
+pub(crate) fn inside_quote(para: &str, range: &Range<usize>) -> bool {
+    let chars: Vec<char> = para.chars().collect();
+    quote_spans(&chars)
+        .iter()
+        .any(|&(open, close)| open < range.start && range.end <= close)
+}
+
 /// Quoted spans of `chars`: (open mark index, close mark index).
 fn quote_spans(chars: &[char]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();

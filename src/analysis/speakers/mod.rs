@@ -510,6 +510,20 @@ pub fn reported_speaker_at(
     range: Range<usize>,
     known: &[Speaker],
 ) -> Option<SpeakerId> {
+    // Most selections are in no quotation: then the paragraph is not read
+    // for speakers and labels at all.
+    if !attribution::inside_quote(paragraph, &range) {
+        return None;
+    }
+    reported_speaker_by_detection(paragraph, range, known)
+}
+
+/// [`reported_speaker_at`] from the whole detection of the paragraph.
+fn reported_speaker_by_detection(
+    paragraph: &str,
+    range: Range<usize>,
+    known: &[Speaker],
+) -> Option<SpeakerId> {
     let found = detect(paragraph, known);
     let q = found
         .quotes

@@ -407,3 +407,33 @@ fn time_stamped_transcript_with_numbered_speakers() {
     ];
     assert_eq!(per_paragraph(PODCAST, &det), expect(&want));
 }
+
+#[test]
+fn reported_speakers_are_those_the_whole_detection_finds() {
+    let p = sample_project();
+    let known = &p.speakers;
+    let made_up = [
+        "“We will not go back,” says Toft.\u{a0}Then: “Never — not once,” she added.",
+        "As Miller put it: “the war is not over”. “Nor is it won,” said Chris Miller.",
+        "“Unclosed quote, says Toft. And “nested ‘marks’ here,” according to Miller.",
+        "No quotation at all — only narration.",
+    ];
+    let paragraphs = SEED_TEXT.lines().chain(made_up).filter(|l| !l.is_empty());
+    let mut found = 0;
+    for para in paragraphs {
+        let n = para.chars().count();
+        for start in 0..n {
+            for len in [1, 3, 12, 40] {
+                let range = start..(start + len).min(n);
+                let fast = reported_speaker_at(para, range.clone(), known);
+                assert_eq!(
+                    fast,
+                    reported_speaker_by_detection(para, range.clone(), known),
+                    "{para:?} {range:?}"
+                );
+                found += usize::from(fast.is_some());
+            }
+        }
+    }
+    assert!(found > 50, "some ranges are reported speech ({found})");
+}
