@@ -239,6 +239,47 @@ fn clicking_a_row_selects_it_and_the_inspector_shows_the_quote() {
     h.get_by_label("Delete");
 }
 
+/// A quote longer than the inspector's preview shows its start until
+/// "Show all" is clicked, and its start again after "Show less".
+#[test]
+fn a_long_quote_is_shown_whole_on_request() {
+    let mut p = sample_project();
+    let doc = &p.documents[0];
+    let para = doc
+        .text
+        .lines()
+        .find(|l| l.chars().count() > 2 * marginalia::ui::inspector::QUOTE_PREVIEW_CHARS)
+        .expect("a long paragraph");
+    let at = doc.text.find(para).expect("a line of the text");
+    let start = doc.text[..at].chars().count();
+    let range = start..start + para.chars().count();
+    let a = marginalia::model::Annotation::new(
+        doc.id.clone(),
+        &doc.text,
+        range,
+        vec![tag_with_key(&p, 1)],
+        "tester",
+        marginalia::model::Timestamp("2026-11-27T10:00:00Z".into()),
+    )
+    .expect("inside the text");
+    marginalia::model::Edit::AddAnnotation(a.clone())
+        .apply(&mut p)
+        .expect("added");
+    let preview = marginalia::ui::inspector::quote_preview(&a.quote).expect("long");
+    let mut h = harness(p);
+    h.run();
+    h.state_mut().reveal_annotation(a.id.clone());
+    h.run();
+    h.get_by_label(&preview);
+    assert!(h.query_by_label(&a.quote).is_none(), "not whole yet");
+    h.get_by_label("Show all").click();
+    h.run();
+    h.get_by_label(&a.quote);
+    h.get_by_label("Show less").click();
+    h.run();
+    h.get_by_label(&preview);
+}
+
 #[test]
 fn editing_the_note_is_one_edit_that_undo_reverts() {
     let p = sample_project();

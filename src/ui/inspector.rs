@@ -6,11 +6,36 @@
 use super::actions::{Action, ViewCtx, color32};
 use crate::model::{Annotation, AnnotationId, Edit, Project, Timestamp};
 
+/// Chars of a quote the inspector shows before "Show all": some six lines.
+/// A quote can be pages long (a whole answer tagged at once), and laying
+/// all of it out each time it is inspected would cost a millisecond or more.
+pub const QUOTE_PREVIEW_CHARS: usize = 280;
+
 /// State of the inspector.
 #[derive(Default)]
 pub struct Inspector {
     note: Option<(AnnotationId, String)>,
     focus_note: bool,
+    /// The annotation whose long quote is shown whole.
+    whole_quote: Option<AnnotationId>,
+}
+
+/// The start of `quote` to show while it is collapsed: up to
+/// [`QUOTE_PREVIEW_CHARS`] chars, cut after a whole word where there is one
+/// in the second half, and an ellipsis; `None` if the quote is short enough
+/// to show whole.
+pub fn quote_preview(quote: &str) -> Option<String> {
+    let (cut, _) = quote.char_indices().nth(QUOTE_PREVIEW_CHARS)?;
+    let head = &quote[..cut];
+    let half = quote
+        .char_indices()
+        .nth(QUOTE_PREVIEW_CHARS / 2)
+        .map_or(0, |(b, _)| b);
+    let head = match head.rfind(char::is_whitespace) {
+        Some(b) if b >= half => &head[..b],
+        _ => head,
+    };
+    Some(format!("{}…", head.trim_end()))
 }
 
 fn update(a: &Annotation, change: impl FnOnce(&mut Annotation)) -> Action {
@@ -67,9 +92,25 @@ impl Inspector {
         actions: &mut Vec<Action>,
     ) {
         let p = view.project;
+        let whole = self.whole_quote.as_ref() == Some(&a.id);
+        let preview = quote_preview(&a.quote);
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.set_width(ui.available_width());
-            ui.label(egui::RichText::new(&a.quote).italics());
+            let shown = match &preview {
+                Some(head) if !whole => head.as_str(),
+                _ => a.quote.as_str(),
+            };
+            ui.label(egui::RichText::new(shown).italics());
+            if preview.is_some() {
+                let (text, tip) = if whole {
+                    ("Show less", "Show the start of the quote only")
+                } else {
+                    ("Show all", "Show the whole quote")
+                };
+                if ui.small_button(text).on_hover_text(tip).clicked() {
+                    self.whole_quote = (!whole).then(|| a.id.clone());
+                }
+            }
         });
         ui.label(
             egui::RichText::new(format!(
@@ -229,5 +270,40 @@ impl Inspector {
                 });
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_quote_is_previewed_to_a_whole_word() {
+        let seed = include_str!("../../assets/articles/tufts-now-russia-ukraine-interview.txt");
+        let long = seed
+            .lines()
+            .find(|l| l.chars().count() > QUOTE_PREVIEW_CHARS * 2)
+            .expect("a long paragraph");
+        let preview = quote_preview(long).expect("previewed");
+        let head = preview.strip_suffix('…').expect("ends with an ellipsis");
+        assert!(long.starts_with(head));
+        let n = head.chars().count();
+        assert!(
+            n <= QUOTE_PREVIEW_CHARS && n > QUOTE_PREVIEW_CHARS / 2,
+            "{n}"
+        );
+        // Cut before a space: the last word shown is whole.
+        assert!(
+            long[head.len()..].starts_with(char::is_whitespace),
+            "{preview}"
+        );
+        // Short quotes are shown whole; one word longer than the preview
+        // is cut inside it (curly quotes and no-break spaces are chars).
+        assert_eq!(quote_preview("“Short,” he\u{a0}said."), None);
+        let exact: String = "я".repeat(QUOTE_PREVIEW_CHARS);
+        assert_eq!(quote_preview(&exact), None);
+        let word: String = "я".repeat(QUOTE_PREVIEW_CHARS + 1);
+        let cut = quote_preview(&word).expect("previewed");
+        assert_eq!(cut.chars().count(), QUOTE_PREVIEW_CHARS + 1);
     }
 }
