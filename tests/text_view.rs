@@ -749,7 +749,7 @@ fn a_paragraph_taller_than_the_screen_is_built_as_it_scrolls_into_view() {
         });
         h.run_steps(10);
         let vp = h.state().view.viewport_rect();
-        // Every row of text on screen has its glyphs.
+        // Every row of text on screen has its quads (its glyphs drawn).
         let mut rows_on_screen = 0;
         for shape in &h.output().shapes {
             if let egui::Shape::Text(ts) = &shape.shape {
@@ -757,7 +757,10 @@ fn a_paragraph_taller_than_the_screen_is_built_as_it_scrolls_into_view() {
                     let r = row.rect().translate(ts.pos.to_vec2());
                     if r.intersects(vp) && r.height() > 0.0 {
                         rows_on_screen += 1;
-                        assert!(!row.glyphs.is_empty(), "an empty row on screen at {r:?}");
+                        assert!(
+                            !row.visuals.mesh.is_empty(),
+                            "an empty row on screen at {r:?}"
+                        );
                     }
                 }
             }

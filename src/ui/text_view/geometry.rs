@@ -3,7 +3,7 @@
 //! starts, so a char maps to (row, x) by binary search and a range maps to
 //! one rectangle per row it touches.
 
-use super::compose::{Plan, is_built};
+use super::compose::{BuiltBoxes, CharBoxes, Plan, is_built};
 use egui::{Galley, Pos2, Rect, pos2};
 use std::ops::Range;
 use std::sync::Arc;
@@ -21,6 +21,10 @@ pub struct LaidOut {
     /// its rows are built as they come into view, and a row not built yet
     /// reads its geometry here. `None`: every row is built.
     pub plan: Option<Plan>,
+    /// For a row built without glyphs (see
+    /// [`super::compose::WordCache::build_rows_lean`]), where its chars
+    /// are, by row; empty for a paragraph egui laid out.
+    pub boxes: Vec<Option<CharBoxes>>,
 }
 
 impl LaidOut {
@@ -37,6 +41,7 @@ impl LaidOut {
             row_starts,
             chars: c,
             plan: None,
+            boxes: Vec::new(),
         }
     }
 
@@ -53,14 +58,31 @@ impl LaidOut {
             galley,
             row_starts,
             chars: c,
+            boxes: vec![None; plan.rows()],
             plan: Some(plan),
         }
+    }
+
+    /// Takes the rows of `galley` (of the same plan) and the boxes of the
+    /// rows it built.
+    pub fn set_built(&mut self, galley: Arc<Galley>, boxes: BuiltBoxes) {
+        self.galley = galley;
+        for (row, b) in boxes {
+            if let Some(slot) = self.boxes.get_mut(row) {
+                *slot = Some(b);
+            }
+        }
+    }
+
+    /// The boxes of row `row`'s chars, if it was built without glyphs.
+    fn row_boxes(&self, row: usize) -> Option<&CharBoxes> {
+        self.boxes.get(row).and_then(Option::as_ref)
     }
 
     /// Whether row `row` has its glyphs.
     pub fn is_built(&self, row: usize) -> bool {
         match (&self.plan, self.galley.rows.get(row)) {
-            (Some(plan), Some(r)) => is_built(r, plan, row),
+            (Some(plan), Some(r)) => self.row_boxes(row).is_some() || is_built(r, plan, row),
             _ => true,
         }
     }
@@ -116,6 +138,9 @@ impl LaidOut {
         };
         let start = self.row_starts.get(row).copied().unwrap_or(0);
         let col = c.saturating_sub(start);
+        if let Some(b) = self.row_boxes(row) {
+            return r.pos.x + b.get(col).map_or(self.row_width(row), |b| b[0]);
+        }
         match &self.plan {
             Some(plan) if !self.is_built(row) => r.pos.x + plan.x_at(row, col),
             _ => r.pos.x + r.x_offset(egui::text::CharIndex(col)),
@@ -185,8 +210,14 @@ impl LaidOut {
             return 0;
         };
         let x = pos.x - pr.pos.x;
-        let col = match &self.plan {
-            Some(plan) if !self.is_built(row) => plan.col_at(row, x),
+        let col = match (&self.plan, self.row_boxes(row)) {
+            // As egui's `Row::char_at`: before the first char whose middle
+            // is right of `x`.
+            (_, Some(b)) => b
+                .iter()
+                .position(|b| x < b[0] + b[1] / 2.0)
+                .unwrap_or(b.len()),
+            (Some(plan), None) if !self.is_built(row) => plan.col_at(row, x),
             _ => pr.char_at(x).0,
         };
         (self.row_starts.get(row).copied().unwrap_or(0) + col).min(self.chars)
@@ -198,8 +229,9 @@ impl LaidOut {
         let row = rows.partition_point(|r| r.max_y() <= pos.y);
         let pr = rows.get(row).filter(|r| r.min_y() <= pos.y)?;
         let x = pos.x - pr.pos.x;
-        let col = match &self.plan {
-            Some(plan) if !self.is_built(row) => plan.char_at(row, x)?,
+        let col = match (&self.plan, self.row_boxes(row)) {
+            (_, Some(b)) => b.iter().position(|b| b[0] <= x && x < b[0] + b[1])?,
+            (Some(plan), None) if !self.is_built(row) => plan.char_at(row, x)?,
             _ => pr
                 .row
                 .glyphs

@@ -202,10 +202,14 @@ impl LayoutCache {
                 .and_then(|para| text.get(para.bytes.clone()))
                 .unwrap_or_default();
             let ppp = ui.ctx().pixels_per_point();
-            match self.words.build_rows(s, plan, want, Some(&lo.galley), ppp) {
-                Some(galley) => {
+            let built = |i: usize| lo.is_built(i);
+            match self
+                .words
+                .build_rows_lean(s, plan, want, &lo.galley, built, ppp)
+            {
+                Some((galley, boxes)) => {
                     if let Some(Some(lo)) = self.galleys.get_mut(p) {
-                        lo.galley = galley;
+                        lo.set_built(galley, boxes);
                     }
                     return;
                 }

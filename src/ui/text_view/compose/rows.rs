@@ -17,6 +17,25 @@ use egui::{Pos2, Rect, pos2, vec2};
 use std::ops::Range;
 use std::sync::Arc;
 
+/// Where each char of a row built without glyphs is: its x (row
+/// coordinates) and its advance, as its glyph would have them.
+pub type CharBoxes = Vec<[f32; 2]>;
+
+/// The boxes of the rows a build made, by row.
+pub type BuiltBoxes = Vec<(usize, CharBoxes)>;
+
+/// What a built row records of where its chars are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Chars {
+    /// A glyph each, as egui's own rows have (egui's cursor functions
+    /// then work on the galley).
+    Glyphs,
+    /// Their boxes only, returned beside the galley ([`CharBoxes`]).
+    Boxes,
+    /// Nothing: a line that is only painted.
+    Nothing,
+}
+
 /// A token placed on a row.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Part {
@@ -199,6 +218,19 @@ impl WordCache {
         Some(plan)
     }
 
+    /// The one-row galley of `text` from a [`Self::plan_line`] plan, its
+    /// row with quads only, no glyphs: a line that is painted, never asked
+    /// where a char is.
+    pub(super) fn build_painted_line(
+        &self,
+        text: &str,
+        plan: &Plan,
+        ppp: f32,
+    ) -> Option<Arc<Galley>> {
+        let (galley, _) = self.assemble(text, plan, |_| true, None, Chars::Nothing, ppp)?;
+        Some(galley)
+    }
+
     /// A one-row plan of tokens `ids` (from x = 0), for a single line.
     pub(super) fn plan_line(&self, ids: &[u32]) -> Option<Plan> {
         let mut parts = Vec::with_capacity(ids.len());
@@ -229,6 +261,44 @@ impl WordCache {
         old: Option<&Galley>,
         ppp: f32,
     ) -> Option<Arc<Galley>> {
+        let old_row = |i: usize| old.and_then(|g| g.rows.get(i));
+        let to_build =
+            |i: usize| want.contains(&i) && !old_row(i).is_some_and(|r| is_built(r, plan, i));
+        let (galley, _) = self.assemble(text, plan, to_build, old, Chars::Glyphs, ppp)?;
+        Some(galley)
+    }
+
+    /// [`Self::build_rows`] without glyphs: the rows of `want` that
+    /// `built` (of `old`'s rows) says are not built yet get their quads,
+    /// and where each of their chars is ([`CharBoxes`]) comes back beside
+    /// the galley, by row. A glyph is 76 bytes and a char's box 8; a fresh
+    /// page of a book builds 2,000–3,000 chars, and the view reads where
+    /// chars are from the boxes (see [`super::super::geometry::LaidOut`]).
+    pub fn build_rows_lean(
+        &self,
+        text: &str,
+        plan: &Plan,
+        want: Range<usize>,
+        old: &Galley,
+        built: impl Fn(usize) -> bool,
+        ppp: f32,
+    ) -> Option<(Arc<Galley>, BuiltBoxes)> {
+        let to_build = |i: usize| want.contains(&i) && !built(i);
+        self.assemble(text, plan, to_build, Some(old), Chars::Boxes, ppp)
+    }
+
+    /// The galley of `text` from `plan` with the rows `to_build` says
+    /// built (recording their chars as `chars` asks: boxes come back by
+    /// row), the others as `old` has them or empty placeholders.
+    fn assemble(
+        &self,
+        text: &str,
+        plan: &Plan,
+        to_build: impl Fn(usize) -> bool,
+        old: Option<&Galley>,
+        chars: Chars,
+        ppp: f32,
+    ) -> Option<(Arc<Galley>, BuiltBoxes)> {
         if plan.generation != self.generation {
             return None;
         }
@@ -236,12 +306,11 @@ impl WordCache {
         let line_h = template.line_h;
         let n = plan.rows();
         let old_row = |i: usize| old.and_then(|g| g.rows.get(i));
-        let to_build =
-            |i: usize| want.contains(&i) && !old_row(i).is_some_and(|r| is_built(r, plan, i));
+        let want = 0..n;
         // The runs of the tokens to build are scattered over megabytes:
         // their loads are started together here, not one after another in
         // the loop below.
-        for i in want.start..want.end.min(n) {
+        for i in want.clone() {
             if to_build(i) {
                 for p in plan.parts(i) {
                     if let Some(t) = self.tokens.get(p.tok as usize) {
@@ -251,6 +320,7 @@ impl WordCache {
             }
         }
         let mut rows = Vec::with_capacity(n);
+        let mut boxes: BuiltBoxes = Vec::new();
         let (mut rect, mut mesh_bounds) = (Rect::NOTHING, Rect::NOTHING);
         let (mut num_vertices, mut num_indices) = (0, 0);
         for i in 0..n {
@@ -258,7 +328,12 @@ impl WordCache {
             let placed = if to_build(i) {
                 let mut pr = template.row.clone();
                 pr.pos = pos;
-                pr.row = Arc::new(self.build_row(template, plan.parts(i), plan.width(i), ppp)?);
+                let (row, row_boxes) =
+                    self.build_row(template, plan.parts(i), plan.width(i), chars, ppp)?;
+                pr.row = Arc::new(row);
+                if chars == Chars::Boxes {
+                    boxes.push((i, row_boxes));
+                }
                 pr
             } else if let Some(r) = old_row(i) {
                 r.clone()
@@ -294,7 +369,7 @@ impl WordCache {
         galley.mesh_bounds = mesh_bounds;
         galley.num_vertices = num_vertices;
         galley.num_indices = num_indices;
-        Some(Arc::new(galley))
+        Some((Arc::new(galley), boxes))
     }
 
     /// Starts loading where token `t`'s glyphs are (see
@@ -309,9 +384,18 @@ impl WordCache {
         }
     }
 
-    /// One row of placed tokens: glyphs and mesh vertices copied from the
-    /// tokens and moved into place.
-    fn build_row(&self, template: &Template, parts: &[Part], width: f32, ppp: f32) -> Option<Row> {
+    /// One row of placed tokens: mesh vertices (and glyphs, or boxes, as
+    /// `chars` asks) copied from the tokens and moved into place.
+    fn build_row(
+        &self,
+        template: &Template,
+        parts: &[Part],
+        width: f32,
+        chars: Chars,
+        ppp: f32,
+    ) -> Option<(Row, CharBoxes)> {
+        let with_glyphs = chars == Chars::Glyphs;
+        let with_boxes = chars == Chars::Boxes;
         let mut tokens = Vec::with_capacity(parts.len());
         let (mut n_glyphs, mut n_vertices) = (0, 0);
         for p in parts {
@@ -320,7 +404,8 @@ impl WordCache {
             n_vertices += t.n_vertices as usize;
             tokens.push(t);
         }
-        let mut glyphs = Vec::with_capacity(n_glyphs);
+        let mut glyphs = Vec::with_capacity(if with_glyphs { n_glyphs } else { 0 });
+        let mut boxes: CharBoxes = Vec::with_capacity(if with_boxes { n_glyphs } else { 0 });
         let mut mesh = Mesh::default();
         mesh.vertices.reserve_exact(n_vertices);
         mesh.indices.reserve_exact(n_vertices / 4 * 6);
@@ -339,12 +424,16 @@ impl WordCache {
                 } => {
                     let src_glyphs = self.glyphs.get(g_run)?;
                     let src_vertices = self.vertices.get(v_run)?;
-                    glyphs.extend(src_glyphs.iter().map(|g| {
-                        let mut g = *g;
-                        g.pos.x += dx;
-                        g.first_vertex += base;
-                        g
-                    }));
+                    if with_glyphs {
+                        glyphs.extend(src_glyphs.iter().map(|g| {
+                            let mut g = *g;
+                            g.pos.x += dx;
+                            g.first_vertex += base;
+                            g
+                        }));
+                    } else if with_boxes {
+                        boxes.extend(src_glyphs.iter().map(|g| [g.pos.x + dx, g.advance_width]));
+                    }
                     let shift = vec2(dx, 0.0);
                     mesh.vertices.extend(src_vertices.iter().map(|v| Vertex {
                         pos: v.pos + shift,
@@ -355,11 +444,15 @@ impl WordCache {
                     for pl in self.placed.get(run)? {
                         let atom = self.atoms.get(pl.atom)?;
                         let x = pl.x_px as f32 / ppp + dx;
-                        let mut g = atom.glyph;
-                        g.pos.x = x;
-                        g.advance_width = pl.advance;
-                        g.first_vertex = mesh.vertices.len() as u32;
-                        glyphs.push(g);
+                        if with_glyphs {
+                            let mut g = atom.glyph;
+                            g.pos.x = x;
+                            g.advance_width = pl.advance;
+                            g.first_vertex = mesh.vertices.len() as u32;
+                            glyphs.push(g);
+                        } else if with_boxes {
+                            boxes.push([x, pl.advance]);
+                        }
                         if atom.ink {
                             mesh.vertices.extend(atom.quad.iter().map(|v| Vertex {
                                 pos: pos2(v.pos.x + x, v.pos.y),
@@ -383,6 +476,6 @@ impl WordCache {
         row.visuals.glyph_vertex_range = 0..mesh.vertices.len();
         row.visuals.mesh_bounds = bounds;
         row.visuals.mesh = mesh;
-        Some(row)
+        Some((row, boxes))
     }
 }
