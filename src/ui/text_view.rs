@@ -29,6 +29,7 @@ mod geometry;
 mod heights;
 mod index;
 mod layout;
+mod margin_labels;
 mod selection;
 mod store;
 pub(crate) mod vocabulary;
@@ -167,6 +168,8 @@ pub struct TextView {
     /// each change made (see [`TextView::annotation_changed`]).
     pending: Vec<(u64, AnnotationId)>,
     layout: LayoutCache,
+    /// Speaker names of the margin, laid out once.
+    margin_labels: margin_labels::MarginLabels,
     sel: Option<Anchors>,
     reported: Option<Range<usize>>,
     dragging: bool,
@@ -191,6 +194,7 @@ impl Default for TextView {
             index_key: None,
             pending: Vec::new(),
             layout: LayoutCache::default(),
+            margin_labels: margin_labels::MarginLabels::default(),
             sel: None,
             reported: None,
             dragging: false,
@@ -890,6 +894,7 @@ impl TextView {
         let selection = self.selection();
         let half_lead = ((m.line_h - m.font_h) / 2.0).max(0.0);
         let small = FontId::proportional((self.font_size * 0.75).round());
+        let epoch = atlas::atlas_epoch(ui.ctx());
         let bar_x = content_left + cols.text_x - BAR_GAP - BAR_W;
         let mut rects: Vec<Rect> = Vec::new();
         let (mut span_rects, mut span_ends): (Vec<Rect>, Vec<usize>) = (Vec::new(), Vec::new());
@@ -959,13 +964,14 @@ impl TextView {
                     } else {
                         t.color
                     };
-                    let mut job = egui::text::LayoutJob::simple_singleline(
-                        t.label.clone(),
-                        small.clone(),
+                    let g = self.margin_labels.get(
+                        painter,
+                        epoch,
+                        &t.label,
+                        &small,
                         color,
+                        cols.gutter - 6.0,
                     );
-                    job.wrap = egui::text::TextWrapping::truncate_at_width(cols.gutter - 6.0);
-                    let g = painter.layout_job(job);
                     let x = bar_x - 6.0 - g.size().x;
                     painter.galley(pos2(x, top + y0 + half_lead), g, color);
                 }
