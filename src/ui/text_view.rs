@@ -4,8 +4,8 @@
 //! How it stays fast on long documents (5 MB, 50 000 annotations):
 //! - one galley per paragraph (a line of the text), laid out only when it is
 //!   visible or needed, cached in [`layout::LayoutCache`] and dropped again
-//!   when far off screen; a paragraph's rows get their glyphs only as they
-//!   come into view (`compose/rows.rs`);
+//!   when far off screen; a paragraph's rows get their quads (and where each
+//!   char is) only as they come into view (`compose/rows.rs`);
 //! - paragraph heights in a Fenwick tree ([`heights::Heights`]): estimated
 //!   from char counts, corrected once laid out; the first visible paragraph
 //!   is found by binary search, so a frame never walks the whole document;

@@ -2,13 +2,15 @@
 //! from a plan a row at a time.
 //!
 //! Wrapping a paragraph reads only its tokens' widths; building a row
-//! copies a glyph and a quad for each of its chars, and that is most of the
-//! work of laying out a page. The paragraphs at the top and bottom edges of
-//! the screen have rows nobody sees (after a jump into a book, a third of
-//! the rows laid out), so the view builds a paragraph's rows as they come
-//! into view ([`WordCache::build_rows`]). The galley's other rows are empty
+//! copies a quad for each of its chars, and that is most of the work of
+//! laying out a page. The paragraphs at the top and bottom edges of the
+//! screen have rows nobody sees (after a jump into a book, a third of the
+//! rows laid out), so the view builds a paragraph's rows as they come into
+//! view ([`WordCache::build_rows_lean`]). The galley's other rows are empty
 //! placeholders of the right height, and the plan says where their chars
-//! are ([`Plan::x_at`], [`Plan::col_at`], [`Plan::char_at`]).
+//! are ([`Plan::x_at`], [`Plan::col_at`], [`Plan::char_at`]). A row the
+//! view builds has no glyph records (76 bytes a char): where each char is
+//! comes back beside the galley as [`CharBoxes`] (8 bytes a char).
 
 use super::{Body, Prepared, Template, Tok, Token, WordCache, quad_indices, word_at};
 use egui::epaint::text::{PlacedRow, Row};
@@ -306,11 +308,10 @@ impl WordCache {
         let line_h = template.line_h;
         let n = plan.rows();
         let old_row = |i: usize| old.and_then(|g| g.rows.get(i));
-        let want = 0..n;
         // The runs of the tokens to build are scattered over megabytes:
         // their loads are started together here, not one after another in
         // the loop below.
-        for i in want.clone() {
+        for i in 0..n {
             if to_build(i) {
                 for p in plan.parts(i) {
                     if let Some(t) = self.tokens.get(p.tok as usize) {
