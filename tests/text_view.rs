@@ -787,3 +787,64 @@ fn a_paragraph_taller_than_the_screen_is_built_as_it_scrolls_into_view() {
         "rows were built on the way: {built_after}"
     );
 }
+
+/// The galleys of margin names painted last frame whose text is `name`.
+fn margin_names(h: &Harness<'_, St>, name: &str) -> Vec<std::sync::Arc<egui::Galley>> {
+    h.output()
+        .shapes
+        .iter()
+        .filter_map(|s| match &s.shape {
+            egui::Shape::Text(ts) if ts.galley.text() == name => Some(ts.galley.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A speaker's name in the margin, scrolled out of view and back, is the
+/// galley laid out the first time: not shaped again (egui's own cache
+/// forgets a galley after one frame without it).
+#[test]
+fn margin_names_are_laid_out_once() {
+    let mut p = Project::new("turns");
+    let para = "Words in a paragraph that wraps over a row or two of the article view.";
+    let text = vec![para; 300].join("\n\n");
+    p.documents
+        .push(Document::import(DocId::new("d"), "Turns", None, &text));
+    let len = p.documents[0].char_len();
+    let (ada, bo) = (Speaker::new("Ada Lovelace"), Speaker::new("Bo Diddley"));
+    p.turns = vec![
+        Turn {
+            doc: DocId::new("d"),
+            start: 0,
+            end: len / 2,
+            speaker: Some(ada.id.clone()),
+            kind: TurnKind::Answer,
+        },
+        Turn {
+            doc: DocId::new("d"),
+            start: len / 2,
+            end: len,
+            speaker: Some(bo.id.clone()),
+            kind: TurnKind::Answer,
+        },
+    ];
+    p.speakers = vec![ada, bo];
+    let mut h = harness(p);
+    h.run_steps(2);
+    let first = margin_names(&h, "Ada Lovelace");
+    assert_eq!(first.len(), 1, "the first turn's name is in the margin");
+    // Far down: only the second turn's name, for many frames.
+    h.state_mut().view.scroll_to(len / 2..len / 2 + 5);
+    h.run_steps(5);
+    assert!(margin_names(&h, "Ada Lovelace").is_empty());
+    assert_eq!(margin_names(&h, "Bo Diddley").len(), 1);
+    // Back to the top: the same galley as the first time.
+    h.state_mut().view.scroll_to(0..5);
+    h.run_steps(5);
+    let again = margin_names(&h, "Ada Lovelace");
+    assert_eq!(again.len(), 1);
+    assert!(
+        std::sync::Arc::ptr_eq(&first[0], &again[0]),
+        "laid out again"
+    );
+}

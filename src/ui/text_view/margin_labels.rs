@@ -19,7 +19,9 @@ pub struct MarginLabels {
     /// [`super::atlas::atlas_epoch`]), and the font size, width and scale
     /// bits.
     key: Option<(u64, u32, u32, u32)>,
-    galleys: ahash::HashMap<(String, Color32), Arc<Galley>>,
+    /// (name, colour, galley): a few, searched in order, so a frame's
+    /// lookups allocate nothing.
+    galleys: Vec<(String, Color32, Arc<Galley>)>,
 }
 
 impl MarginLabels {
@@ -41,13 +43,17 @@ impl MarginLabels {
             self.galleys.clear();
             self.key = key;
         }
-        if let Some(g) = self.galleys.get(&(label.to_owned(), color)) {
+        if let Some((_, _, g)) = self
+            .galleys
+            .iter()
+            .find(|(l, c, _)| *c == color && l == label)
+        {
             return g.clone();
         }
         let mut job = LayoutJob::simple_singleline(label.to_owned(), font.clone(), color);
         job.wrap = TextWrapping::truncate_at_width(width);
         let g = painter.layout_job(job);
-        self.galleys.insert((label.to_owned(), color), g.clone());
+        self.galleys.push((label.to_owned(), color, g.clone()));
         g
     }
 }
