@@ -683,7 +683,7 @@ fn the_documents_characters_are_rasterized_before_a_jump_needs_them() {
     // it has to lay out, in the capitals, digits and ligatures of its text.
     project.annotations.clear();
     let mut extra = String::new();
-    for n in 0..6000usize {
+    for n in 0..36_000usize {
         let mut k = n;
         let mut word = String::from("q");
         while k > 0 {

@@ -497,8 +497,10 @@ impl AnnotationList {
         }
         if let Some(doc) = view.doc.and_then(|d| p.document(d)) {
             words.warm(ui, &atlas::doc_chars(ui.ctx(), doc), &format);
-            words.warm_words(ui, &vocabulary::doc_words(ui.ctx(), doc), &format);
+            let doc_words = vocabulary::doc_words(ui.ctx(), doc);
+            words.warm_words(ui, &doc_words, &format);
             words.warm_pairs(ui, &vocabulary::doc_pairs(ui.ctx(), doc), &format);
+            words.warm_rare_words(ui, &doc_words, &format);
         }
         self.frame += 1;
         let frame = self.frame;

@@ -416,6 +416,7 @@ impl TextView {
             self.layout.words.warm_words(ui, &words, &format);
             let pairs = vocabulary::doc_pairs(ui.ctx(), doc);
             self.layout.words.warm_pairs(ui, &pairs, &format);
+            self.layout.words.warm_rare_words(ui, &words, &format);
             if let Some(tokens) = self.layout.doc_tokens() {
                 self.layout.words.warm_numbers(ui, &tokens, &format);
             }
