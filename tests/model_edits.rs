@@ -65,6 +65,49 @@ fn annotations_stay_sorted_after_edits() {
     assert!(p.annotations.windows(2).all(|w| w[0].start <= w[1].start));
 }
 
+/// Annotations added to two documents in turn, at scattered places, land
+/// where sorting the whole list puts them: by document, then start, end, id.
+#[test]
+fn annotations_added_to_two_documents_land_in_sorted_order() {
+    let mut p = sample_project();
+    let second = Document::import(
+        DocId::new("doc-second"),
+        "Second",
+        None,
+        "A second text, “quoted” — with a non\u{a0}breaking space and more words to tag.",
+    );
+    // The second document comes first in the project: its annotations sort
+    // before the sample's.
+    p.documents.insert(0, second);
+    let mut h = History::new_saved();
+    for k in 0..40usize {
+        let d = k % 2;
+        let doc = &p.documents[d];
+        let len = doc.char_len();
+        let start = (k * 7919) % (len - 6);
+        let a = Annotation::new(
+            doc.id.clone(),
+            &doc.text,
+            start..start + 1 + k % 5,
+            vec![TagId::new("tag-claim")],
+            "tester",
+            stamp(),
+        )
+        .expect("range inside the text");
+        h.apply(&mut p, Edit::AddAnnotation(a)).unwrap();
+        let mut sorted = p.clone();
+        sorted.sort_annotations();
+        let ids = |p: &Project| {
+            p.annotations
+                .iter()
+                .map(|a| a.id.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&p), ids(&sorted), "after {} additions", k + 1);
+    }
+    assert!(p.annotations[0].doc == DocId::new("doc-second"));
+}
+
 #[test]
 fn refused_edits_change_nothing() {
     let mut p = sample_project();

@@ -176,27 +176,20 @@ impl Project {
             .filter(move |r| &r.from == id || &r.to == id)
     }
 
-    /// The sort key that keeps annotations in document order.
-    fn ann_key<'a>(
-        &self,
-        doc_pos: &HashMap<&DocId, usize>,
-        a: &'a Annotation,
-    ) -> (usize, usize, usize, &'a str) {
-        let (s, e, id) = a.sort_key();
-        (doc_pos.get(&a.doc).copied().unwrap_or(usize::MAX), s, e, id)
-    }
-
-    /// Where an annotation belongs in the sorted list.
+    /// Where an annotation belongs in the sorted list: a binary search
+    /// that looks a document up only for an annotation of another one (the
+    /// run of `a`'s own document compares by position alone).
     pub fn insertion_index(&self, a: &Annotation) -> usize {
-        let doc_pos: HashMap<&DocId, usize> = self
-            .documents
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (&d.id, i))
-            .collect();
-        let key = self.ann_key(&doc_pos, a);
-        self.annotations
-            .partition_point(|b| self.ann_key(&doc_pos, b) < key)
+        let doc = self.document_index(&a.doc).unwrap_or(usize::MAX);
+        let key = a.sort_key();
+        self.annotations.partition_point(|b| {
+            let b_doc = if b.doc == a.doc {
+                doc
+            } else {
+                self.document_index(&b.doc).unwrap_or(usize::MAX)
+            };
+            (b_doc, b.sort_key()) < (doc, key)
+        })
     }
 
     /// Restores the canonical order of annotations and turns (after a load,
