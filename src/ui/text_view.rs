@@ -170,6 +170,9 @@ pub struct TextView {
     layout: LayoutCache,
     /// Speaker names of the margin, laid out once.
     margin_labels: margin_labels::MarginLabels,
+    /// [`LayoutCache::layouts`] when galleys were last evicted: a frame
+    /// that laid out more since is busy.
+    layouts_seen: u64,
     sel: Option<Anchors>,
     reported: Option<Range<usize>>,
     dragging: bool,
@@ -195,6 +198,7 @@ impl Default for TextView {
             pending: Vec::new(),
             layout: LayoutCache::default(),
             margin_labels: margin_labels::MarginLabels::default(),
+            layouts_seen: 0,
             sel: None,
             reported: None,
             dragging: false,
@@ -535,9 +539,6 @@ impl TextView {
         let start = r.start.min(self.paras.char_len);
         let p = self.paras.paragraph_of(start);
         let (paras, layout) = (&self.paras, &mut self.layout);
-        // Far from the screen left, the old galleys go first: their memory,
-        // painted a frame ago, is what the new ones are then built in.
-        layout.evict_outside(p.saturating_sub(KEEP_AROUND)..(p + KEEP_AROUND + 1).min(n));
         let above = f64::from(view_h) * 0.3;
         let below = f64::from(view_h) - above;
         // The screen around the target by estimated heights, the target's
@@ -696,7 +697,9 @@ impl TextView {
         // Keep galleys only near what is visible.
         if let (Some(first), Some(last)) = (visible.first(), visible.last()) {
             let keep = first.0.saturating_sub(KEEP_AROUND)..(last.0 + KEEP_AROUND + 1).min(n);
-            self.layout.evict_outside(keep);
+            let busy = self.layout.layouts != self.layouts_seen;
+            self.layout.evict_outside(keep, busy);
+            self.layouts_seen = self.layout.layouts;
         }
         self.stats.rows_built = visible
             .iter()

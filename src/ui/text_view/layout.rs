@@ -58,6 +58,14 @@ pub const ROWS_AHEAD: usize = 1;
 /// How many paragraphs beyond the visible ones keep their galleys.
 pub const KEEP_AROUND: usize = 24;
 
+/// Galleys far from the screen a quiet frame drops at most (see
+/// [`LayoutCache::evict_outside`]).
+pub const EVICT_STEP: usize = 16;
+
+/// Galleys held at most before a busy frame drops those far from the
+/// screen too: a few pages beyond the [`KEEP_AROUND`] either side.
+pub const MAX_CACHED: usize = 160;
+
 /// Galleys and heights of one document's paragraphs.
 #[derive(Default)]
 pub struct LayoutCache {
@@ -251,15 +259,80 @@ impl LayoutCache {
         self.galleys.get(p).and_then(Option::as_ref)
     }
 
-    /// Drops galleys of paragraphs outside `keep`.
-    pub fn evict_outside(&mut self, keep: std::ops::Range<usize>) {
+    /// Drops galleys of paragraphs outside `keep`: at most [`EVICT_STEP`]
+    /// of them when `busy` is false (a frame that laid nothing out), none
+    /// when it is true unless more than [`MAX_CACHED`] are held (then all
+    /// of them). Freeing a page laid out frames ago reads memory no longer
+    /// in the processor's caches (≈ 10–20 µs a page of a book): a frame
+    /// that lays out a fresh page leaves that to the quiet frames after it.
+    pub fn evict_outside(&mut self, keep: std::ops::Range<usize>, busy: bool) {
+        let budget = if !busy {
+            EVICT_STEP
+        } else if self.cached.len() > MAX_CACHED {
+            usize::MAX
+        } else {
+            return;
+        };
         let galleys = &mut self.galleys;
+        let mut dropped = 0;
         self.cached.retain(|&i| {
-            let k = keep.contains(&i);
-            if !k && let Some(slot) = galleys.get_mut(i) {
+            if keep.contains(&i) || dropped >= budget {
+                return true;
+            }
+            if let Some(slot) = galleys.get_mut(i) {
                 *slot = None;
             }
-            k
+            dropped += 1;
+            false
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A cache holding paragraphs `held` (slots without galleys: eviction
+    /// reads only which are held).
+    fn holding(n: usize, held: std::ops::Range<usize>) -> LayoutCache {
+        LayoutCache {
+            galleys: vec![None; n],
+            cached: held.collect(),
+            ..LayoutCache::default()
+        }
+    }
+
+    #[test]
+    fn busy_frames_leave_far_galleys_to_quiet_ones() {
+        // Paragraphs 0..100 held, the screen now around 500.
+        let mut cache = holding(1000, 0..100);
+        let keep = 476..525;
+        cache.evict_outside(keep.clone(), true);
+        assert_eq!(cache.cached.len(), 100, "a busy frame drops nothing");
+        cache.evict_outside(keep.clone(), false);
+        assert_eq!(cache.cached.len(), 100 - EVICT_STEP, "a quiet one a few");
+        let mut quiet = 1;
+        while !cache.cached.is_empty() {
+            cache.evict_outside(keep.clone(), false);
+            quiet += 1;
+            assert!(quiet <= 100, "eviction ends");
+        }
+        assert_eq!(quiet, 100usize.div_ceil(EVICT_STEP));
+        // What is near the screen stays.
+        let mut cache = holding(1000, 470..530);
+        for _ in 0..10 {
+            cache.evict_outside(keep.clone(), false);
+        }
+        assert_eq!(cache.cached, keep.collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_busy_frame_over_the_cap_drops_every_far_galley() {
+        let mut cache = holding(1000, 0..MAX_CACHED + 1);
+        cache.evict_outside(900..950, true);
+        assert!(cache.cached.is_empty());
+        let mut cache = holding(1000, 0..MAX_CACHED);
+        cache.evict_outside(900..950, true);
+        assert_eq!(cache.cached.len(), MAX_CACHED, "at the cap: kept");
     }
 }
