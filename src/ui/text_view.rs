@@ -173,6 +173,8 @@ pub struct TextView {
     /// [`LayoutCache::layouts`] when galleys were last evicted: a frame
     /// that laid out more since is busy.
     layouts_seen: u64,
+    /// Whether the last frame laid no paragraph out.
+    quiet: bool,
     sel: Option<Anchors>,
     reported: Option<Range<usize>>,
     dragging: bool,
@@ -199,6 +201,7 @@ impl Default for TextView {
             layout: LayoutCache::default(),
             margin_labels: margin_labels::MarginLabels::default(),
             layouts_seen: 0,
+            quiet: false,
             sel: None,
             reported: None,
             dragging: false,
@@ -422,7 +425,7 @@ impl TextView {
             self.layout.words.warm_pairs(ui, &pairs, &format);
             self.layout.words.warm_rare_words(ui, &words, &format);
             if let Some(tokens) = self.layout.doc_tokens() {
-                self.layout.words.warm_numbers(ui, &tokens, &format);
+                self.layout.words.warm_numbers(&tokens);
             }
         }
 
@@ -457,6 +460,13 @@ impl TextView {
         });
         ui.spacing_mut().scroll.kinetic = kinetic;
         self.stats.scroll_offset = out.state.clamped_offset().y;
+        // A frame that laid nothing out lays out a few of the document's
+        // frequent words not held yet.
+        if self.quiet
+            && let (Some(tokens), Some(format)) = (self.layout.doc_tokens(), self.layout.format())
+        {
+            self.layout.words.warm_numbers_step(ui, &tokens, &format);
+        }
 
         if self.selection() != before {
             response.selection_changed = true;
@@ -700,6 +710,7 @@ impl TextView {
             let busy = self.layout.layouts != self.layouts_seen;
             self.layout.evict_outside(keep, busy);
             self.layouts_seen = self.layout.layouts;
+            self.quiet = !busy;
         }
         self.stats.rows_built = visible
             .iter()

@@ -55,6 +55,9 @@ const LIGATURES: [&str; 5] = ["ff", "fi", "fl", "ffi", "ffl"];
 /// Words laid out in one egui job by [`WordCache::warm_words`].
 const WORDS_PER_JOB: usize = 512;
 
+/// Frequent tokens [`WordCache::warm_numbers_step`] lays out at most.
+pub const NUMBERS_PER_STEP: usize = 128;
+
 /// Tokens kept before the cache is emptied (a few tens of MB at most;
 /// most tokens are put together from atoms, a dozen bytes a char).
 pub const MAX_WORDS: usize = 100_000;
@@ -291,9 +294,12 @@ pub struct WordCache {
     /// The document's tokens ([`DocTokens::serial`]) and the cache's
     /// generation `by_number` is for.
     by_number_key: Option<(u64, u64)>,
-    /// The document and generation [`Self::warm_numbers`] works for, and
-    /// how far along [`DocTokens::frequent`] it is.
-    numbers_warmed: Option<((u64, u64), usize)>,
+    /// The document and generation [`Self::warm_numbers`] looked the
+    /// frequent tokens up for.
+    numbers_warmed: Option<(u64, u64)>,
+    /// Of those, the ones not held then, for [`Self::warm_numbers_step`]
+    /// (the next at the end).
+    numbers_queue: Vec<u32>,
     /// What every result is cloned from (see [`Template`]).
     template: Option<Template>,
     /// Counts the times the tokens were dropped: a [`Prepared`] from
@@ -848,35 +854,72 @@ impl WordCache {
     }
 
     /// Finds the layouts of `doc`'s most frequent tokens by their numbers,
-    /// laying out those not held, once per numbering and generation of the
-    /// cache: most are held by text already ([`Self::warm_words`],
-    /// [`Self::warm_rare_words`]), and a fresh page would otherwise hash
-    /// each of them on its first sight. All in one call: the generated
-    /// book's 25,649 frequent tokens, 10,364 of them not held (the words
-    /// held by text are counted in a sample of the text), take ≈ 4.5 ms,
-    /// once, in the first frame that finds the numbering done; in jobs of
-    /// 512, each job lifted a frame above the rest.
-    pub fn warm_numbers(&mut self, ui: &egui::Ui, doc: &Arc<DocTokens>, format: &TextFormat) {
+    /// once per numbering and generation of the cache: most are held by
+    /// text already ([`Self::warm_words`], [`Self::warm_rare_words`]), and
+    /// a fresh page would otherwise hash each of them on its first sight.
+    /// Those not held (the words held by text are counted in a sample of
+    /// the text) are queued for [`Self::warm_numbers_step`]. For the
+    /// generated book: 25,649 tokens looked up in ≈ 1 ms, 10,364 queued
+    /// (putting them together at once took 4–5 ms).
+    pub fn warm_numbers(&mut self, doc: &Arc<DocTokens>) {
         let key = (doc.serial(), self.generation);
-        let at = match self.numbers_warmed {
-            Some((k, at)) if k == key => at,
-            _ => 0,
-        };
-        let Some(chunk) = doc.frequent().get(at..).filter(|c| !c.is_empty()) else {
+        if self.numbers_warmed == Some(key) {
             return;
-        };
-        if self.tokens.len() + chunk.len() > MAX_WORDS {
+        }
+        self.numbers_warmed = Some(key);
+        self.numbers_queue.clear();
+        if self.tokens.len() + doc.frequent().len() > MAX_WORDS {
             return;
         }
         self.number(doc);
         let mut missing: Vec<u32> = Vec::new();
-        for &n in chunk {
+        for &n in doc.frequent() {
+            self.slot(doc, n, &mut missing);
+        }
+        // Not pending until a step or a page lays them out.
+        for &n in &missing {
+            if let Some(slot) = self.by_number.get_mut(n as usize) {
+                slot.id = UNKNOWN;
+            }
+        }
+        // Most frequent first: popped from the end.
+        missing.reverse();
+        self.numbers_queue = missing;
+    }
+
+    /// Lays out up to [`NUMBERS_PER_STEP`] of the tokens
+    /// [`Self::warm_numbers`] queued (≈ 0.05 ms), those a page has not
+    /// laid out since; returns whether any are left. For frames that lay
+    /// nothing else out.
+    pub fn warm_numbers_step(
+        &mut self,
+        ui: &egui::Ui,
+        doc: &Arc<DocTokens>,
+        format: &TextFormat,
+    ) -> bool {
+        let key = (doc.serial(), self.generation);
+        if self.numbers_warmed != Some(key) || self.by_number_key != Some(key) {
+            return false;
+        }
+        let take = self.numbers_queue.len().min(NUMBERS_PER_STEP);
+        if take == 0 {
+            return false;
+        }
+        if self.tokens.len() + take > MAX_WORDS {
+            self.numbers_queue.clear();
+            return false;
+        }
+        let batch = self
+            .numbers_queue
+            .split_off(self.numbers_queue.len() - take);
+        let mut missing: Vec<u32> = Vec::new();
+        for n in batch.into_iter().rev() {
             self.slot(doc, n, &mut missing);
         }
         if !missing.is_empty() {
             self.add_numbers(ui, doc, missing, format);
         }
-        self.numbers_warmed = Some((key, at + chunk.len()));
+        !self.numbers_queue.is_empty()
     }
 
     /// Makes the layouts of `missing` (distinct tokens not held): put
@@ -1982,10 +2025,10 @@ mod tests {
         });
     }
 
-    /// Warming by number maps each of the document's frequent tokens,
-    /// a job at a time, to the layout its text has (laid out ahead by text
-    /// or now); a fresh block of them then needs no lookup by text and
-    /// lays out nothing.
+    /// Warming by number maps each of the document's frequent tokens to
+    /// the layout its text has (laid out ahead by text, or in the steps
+    /// after, a few at a time); a fresh block of them then needs no lookup
+    /// by text and lays out nothing.
     #[test]
     fn frequent_tokens_are_found_by_number_ahead() {
         let (seed, format) = seed_and_format();
@@ -2001,13 +2044,26 @@ mod tests {
                 .collect();
             cache.prepare(ui, &half, &format);
             let held = cache.len();
-            let mut calls = 0;
-            while cache.numbers_warmed.map(|(_, at)| at) != Some(frequent.len()) {
-                cache.warm_numbers(ui, &doc, &format);
-                calls += 1;
-                assert!(calls <= frequent.len(), "warming ends");
+            // The lookup lays nothing out: the other half is queued.
+            cache.warm_numbers(&doc);
+            assert_eq!(cache.len(), held);
+            let queued = cache.numbers_queue.len();
+            assert!(queued > 0 && queued <= frequent.len() - frequent.len() / 2);
+            let first_unheld = frequent
+                .iter()
+                .position(|&n| cache.by_number[n as usize].id == UNKNOWN)
+                .expect("one not held");
+            assert_eq!(cache.numbers_queue.last(), Some(&frequent[first_unheld]));
+            // A page laying one of them out first: the step skips it.
+            let page = [doc.text(frequent[first_unheld]).expect("numbered")];
+            cache.prepare(ui, &page, &format);
+            let mut steps = 0;
+            while cache.warm_numbers_step(ui, &doc, &format) {
+                steps += 1;
+                assert!(steps <= frequent.len(), "warming ends");
             }
-            assert_eq!(calls, 1, "all in one call");
+            assert_eq!(steps + 1, queued.div_ceil(NUMBERS_PER_STEP));
+            assert!(cache.numbers_queue.is_empty());
             assert!(cache.len() > held, "the other half laid out");
             // A token held by text is found by number as the same layout;
             // one laid out now is held by number only (a word put together
@@ -2021,9 +2077,10 @@ mod tests {
                     None => assert!(k >= frequent.len() / 2, "{text:?}"),
                 }
             }
-            // Done: another call changes nothing.
+            // Done: more calls change nothing.
             let before = cache.len();
-            cache.warm_numbers(ui, &doc, &format);
+            cache.warm_numbers(&doc);
+            assert!(!cache.warm_numbers_step(ui, &doc, &format));
             assert_eq!(cache.len(), before);
             // A block of only frequent tokens: every one found by number.
             let all: std::collections::HashSet<u32> = frequent.iter().copied().collect();
