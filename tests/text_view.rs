@@ -610,10 +610,21 @@ fn plain_frame(
     ctx: &egui::Context,
     view: &mut TextView,
     project: &Project,
+    also: impl FnMut(&mut egui::Ui),
+) -> bool {
+    frame_at_width(ctx, view, project, 1000.0, also)
+}
+
+/// [`plain_frame`] on a screen `width` points wide.
+fn frame_at_width(
+    ctx: &egui::Context,
+    view: &mut TextView,
+    project: &Project,
+    width: f32,
     mut also: impl FnMut(&mut egui::Ui),
 ) -> bool {
     let raw = egui::RawInput {
-        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(1000.0, 760.0))),
+        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(width, 760.0))),
         ..Default::default()
     };
     let doc = project.documents[0].id.clone();
@@ -847,4 +858,40 @@ fn margin_names_are_laid_out_once() {
         std::sync::Arc::ptr_eq(&first[0], &again[0]),
         "laid out again"
     );
+}
+
+/// Resizing the window wraps the screen again at the new width, from the
+/// words already laid out: none is laid out again. A new text size lays
+/// the words out again.
+#[test]
+fn a_new_width_wraps_again_from_the_words_held() {
+    let project = sample_project();
+    let ctx = egui::Context::default();
+    let mut view = TextView::new();
+    frame_at_width(&ctx, &mut view, &project, 1000.0, |_| {});
+    frame_at_width(&ctx, &mut view, &project, 1000.0, |_| {});
+    let wide = view.debug_stats().clone();
+    frame_at_width(&ctx, &mut view, &project, 640.0, |_| {});
+    frame_at_width(&ctx, &mut view, &project, 640.0, |_| {});
+    let narrow = view.debug_stats().clone();
+    assert!(
+        narrow.layouts > wide.layouts,
+        "the screen is laid out again"
+    );
+    assert!(
+        narrow.content_height > wide.content_height,
+        "narrower, so taller: {} then {}",
+        wide.content_height,
+        narrow.content_height
+    );
+    assert!(narrow.cached_words >= wide.cached_words, "no word dropped");
+    assert_eq!(
+        narrow.words_shaped, wide.words_shaped,
+        "no word shaped again"
+    );
+    assert_eq!(narrow.word_lookups.1, wide.word_lookups.1, "no word missed");
+    // A new text size: the words are laid out again in it.
+    view.set_font_size(view.font_size() + 2.0);
+    frame_at_width(&ctx, &mut view, &project, 640.0, |_| {});
+    assert!(view.debug_stats().words_shaped > narrow.words_shaped);
 }

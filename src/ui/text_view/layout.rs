@@ -94,7 +94,11 @@ pub struct LayoutCache {
 
 impl LayoutCache {
     /// Resets for a new key: drops all galleys and estimates every height
-    /// (O(paragraphs), only when the key changes).
+    /// (O(paragraphs), only when the key changes). The laid-out words are
+    /// kept when only the wrap width changed (a word's layout does not
+    /// depend on it): resizing the window lays out the screen again, not
+    /// the document's vocabulary (some 10 ms a frame of a resize, for a
+    /// book).
     pub fn reset(&mut self, key: LayoutKey, m: Metrics, paras: &ParagraphIndex) {
         let per_row = (m.wrap / m.avg_char_w.max(1.0)).max(1.0);
         let heights = paras
@@ -114,7 +118,13 @@ impl LayoutCache {
         self.heights = Heights::new(heights);
         self.galleys = vec![None; paras.paragraphs.len()];
         self.cached.clear();
-        self.words.clear();
+        let same_words = self
+            .key
+            .as_ref()
+            .is_some_and(|k| (&k.doc, k.font, k.ppp) == (&key.doc, key.font, key.ppp));
+        if !same_words {
+            self.words.clear();
+        }
         self.key = Some(key);
         self.metrics = Some(m);
     }
