@@ -895,3 +895,55 @@ fn a_new_width_wraps_again_from_the_words_held() {
     frame_at_width(&ctx, &mut view, &project, 640.0, |_| {});
     assert!(view.debug_stats().words_shaped > narrow.words_shaped);
 }
+
+/// A new text size makes the word cache again: its frame lays out the most
+/// frequent words, and the frames after it that lay nothing else out bring
+/// the rest back a step at a time.
+#[test]
+fn after_a_new_text_size_the_rare_words_come_back_in_quiet_frames() {
+    let mut project = sample_project();
+    let mut extra = String::new();
+    for n in 0..6000usize {
+        let mut k = n;
+        let mut word = String::from("q");
+        loop {
+            word.push(char::from(b'a' + (k % 26) as u8));
+            k /= 26;
+            if k == 0 {
+                break;
+            }
+        }
+        extra.push_str(&word);
+        extra.push_str(if n % 80 == 79 { "\n\n" } else { " " });
+    }
+    let doc = &project.documents[0];
+    let text = format!("{}\n\n{extra}", doc.text);
+    project.documents[0] = Document::import(doc.id.clone(), doc.title.clone(), None, &text);
+    let ctx = egui::Context::default();
+    let mut view = TextView::new();
+    plain_frame(&ctx, &mut view, &project, |_| {});
+    plain_frame(&ctx, &mut view, &project, |_| {});
+    let opened = view.debug_stats().cached_words;
+    assert!(
+        opened > 6000,
+        "the document's words laid out when it opens: {opened}"
+    );
+    view.set_font_size(view.font_size() + 2.0);
+    plain_frame(&ctx, &mut view, &project, |_| {});
+    let remade = view.debug_stats().cached_words;
+    assert!(
+        remade + 1000 < opened,
+        "the new size's frame lays out fewer: {remade}"
+    );
+    let mut frames = 0;
+    while view.debug_stats().cached_words < opened {
+        plain_frame(&ctx, &mut view, &project, |_| {});
+        frames += 1;
+        assert!(
+            frames <= 100,
+            "{} of {opened}",
+            view.debug_stats().cached_words
+        );
+    }
+    assert!(frames > 5, "a step at a time: {frames} frames");
+}

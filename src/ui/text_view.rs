@@ -423,7 +423,11 @@ impl TextView {
             self.layout.words.warm_words(ui, &words, &format);
             let pairs = vocabulary::doc_pairs(ui.ctx(), doc);
             self.layout.words.warm_pairs(ui, &pairs, &format);
-            self.layout.words.warm_rare_words(ui, &words, &format);
+            // The cache a document opens with lays its rare words out at
+            // once; one made again (a new text size) a step at a time.
+            let now = !self.layout.words_warmed;
+            self.layout.words.warm_rare_words(ui, &words, &format, now);
+            self.layout.words_warmed = true;
             if let Some(tokens) = self.layout.doc_tokens() {
                 self.layout.words.warm_numbers(&tokens);
             }
@@ -463,9 +467,10 @@ impl TextView {
         // A frame that laid nothing out lays out a few of the document's
         // frequent words not held yet.
         if self.quiet
-            && let (Some(tokens), Some(format)) = (self.layout.doc_tokens(), self.layout.format())
+            && let Some(format) = self.layout.format()
         {
-            self.layout.words.warm_numbers_step(ui, &tokens, &format);
+            let tokens = self.layout.doc_tokens();
+            self.layout.words.warm_step(ui, tokens.as_ref(), &format);
         }
 
         if self.selection() != before {
