@@ -584,7 +584,7 @@ impl WordCache {
             if end < words.len() {
                 self.rare_queue = Some((words, end));
             }
-            return true;
+            return self.rare_queue.is_some() || !self.numbers_queue.is_empty();
         }
         doc.is_some_and(|doc| self.warm_numbers_step(ui, doc, format))
     }
@@ -1461,7 +1461,8 @@ mod tests {
                 assert_eq!(held, (steps * NUMBERS_PER_STEP).min(rare.len()), "in order");
                 assert!(steps <= rare.len(), "the steps end");
             }
-            assert_eq!(steps, rare.len().div_ceil(NUMBERS_PER_STEP));
+            // The last step says none are left.
+            assert_eq!(steps + 1, rare.len().div_ceil(NUMBERS_PER_STEP));
             assert!(rare.iter().all(|w| cache.index.contains_key(&**w)));
             // Warming with the same list again queues nothing.
             cache.warm_rare_words(ui, &words, &format, false);
