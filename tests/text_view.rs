@@ -898,7 +898,7 @@ fn a_new_width_wraps_again_from_the_words_held() {
 
 /// A new text size makes the word cache again: its frame lays out the most
 /// frequent words, and the frames after it that lay nothing else out bring
-/// the rest back a step at a time.
+/// the rest back a step at a time (the numbered tokens not held).
 #[test]
 fn after_a_new_text_size_the_rare_words_come_back_in_quiet_frames() {
     let mut project = sample_project();

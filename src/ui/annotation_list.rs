@@ -500,7 +500,7 @@ impl AnnotationList {
             let doc_words = vocabulary::doc_words(ui.ctx(), doc);
             words.warm_words(ui, &doc_words, &format);
             words.warm_pairs(ui, &vocabulary::doc_pairs(ui.ctx(), doc), &format);
-            words.warm_rare_words(ui, &doc_words, &format, true);
+            words.warm_rare_words(ui, &doc_words, &format);
         }
         self.frame += 1;
         let frame = self.frame;

@@ -424,10 +424,13 @@ impl TextView {
             let pairs = vocabulary::doc_pairs(ui.ctx(), doc);
             self.layout.words.warm_pairs(ui, &pairs, &format);
             // The cache a document opens with lays its rare words out at
-            // once; one made again (a new text size) a step at a time.
-            let now = !self.layout.words_warmed;
-            self.layout.words.warm_rare_words(ui, &words, &format, now);
-            self.layout.words_warmed = true;
+            // once. One made again (a new text size) leaves them to the
+            // numbering's steps below, a few a quiet frame: its frame then
+            // costs what it did before the rare words were laid out ahead.
+            if !self.layout.words_warmed {
+                self.layout.words.warm_rare_words(ui, &words, &format);
+                self.layout.words_warmed = true;
+            }
             if let Some(tokens) = self.layout.doc_tokens() {
                 self.layout.words.warm_numbers(&tokens);
             }
@@ -467,10 +470,9 @@ impl TextView {
         // A frame that laid nothing out lays out a few of the document's
         // frequent words not held yet.
         if self.quiet
-            && let Some(format) = self.layout.format()
+            && let (Some(tokens), Some(format)) = (self.layout.doc_tokens(), self.layout.format())
         {
-            let tokens = self.layout.doc_tokens();
-            self.layout.words.warm_step(ui, tokens.as_ref(), &format);
+            self.layout.words.warm_numbers_step(ui, &tokens, &format);
         }
 
         if self.selection() != before {

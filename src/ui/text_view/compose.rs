@@ -321,9 +321,6 @@ pub struct WordCache {
     /// The words past [`SHAPED_WORDS`] laid out ahead (see
     /// [`Self::warm_rare_words`]).
     warm_rare_words: Option<Arc<[Box<str>]>>,
-    /// Those words, and how far along them [`Self::warm_step`] is, when
-    /// they are laid out a step at a time.
-    rare_queue: Option<(Arc<[Box<str>]>, usize)>,
     /// The letter pairs laid out ahead (see [`Self::warm_pairs`]).
     warm_pairs: Option<Arc<[Box<str>]>>,
     /// Times the tokens were dropped because egui emptied its atlas.
@@ -524,7 +521,6 @@ impl WordCache {
         self.warmed = None;
         self.warm_words = None;
         self.warm_rare_words = None;
-        self.rare_queue = None;
         self.warm_pairs = None;
     }
 
@@ -538,55 +534,12 @@ impl WordCache {
     }
 
     /// The rest of `words` past [`SHAPED_WORDS`], put together from their
-    /// chars once [`Self::warm_pairs`] taught the pairs; unless they were
-    /// since the cache was last emptied. All of them now if `now` (the
-    /// cache a document opens with: ≈ 10 ms for a book), else queued for
-    /// [`Self::warm_step`] (a cache made again for a new text size, whose
-    /// frame then costs what it did before the rare words were laid out
-    /// ahead).
-    pub fn warm_rare_words(
-        &mut self,
-        ui: &egui::Ui,
-        words: &Arc<[Box<str>]>,
-        format: &TextFormat,
-        now: bool,
-    ) {
+    /// chars once [`Self::warm_pairs`] taught the pairs (≈ 10 ms for a
+    /// book); unless they were since the cache was last emptied.
+    pub fn warm_rare_words(&mut self, ui: &egui::Ui, words: &Arc<[Box<str>]>, format: &TextFormat) {
         if first_time(&mut self.warm_rare_words, words) {
-            self.rare_queue = None;
-            if now {
-                self.prepare_all(ui, words.get(SHAPED_WORDS..).unwrap_or_default(), format);
-            } else if words.len() > SHAPED_WORDS {
-                self.rare_queue = Some((words.clone(), SHAPED_WORDS));
-            }
+            self.prepare_all(ui, words.get(SHAPED_WORDS..).unwrap_or_default(), format);
         }
-    }
-
-    /// Lays out a step of what is queued ahead: up to [`NUMBERS_PER_STEP`]
-    /// of the rare words [`Self::warm_rare_words`] queued, else of `doc`'s
-    /// frequent tokens (see [`Self::warm_numbers_step`]); the rare words
-    /// first, so that the numbered tokens are then found by their text.
-    /// Returns whether any are left.
-    pub fn warm_step(
-        &mut self,
-        ui: &egui::Ui,
-        doc: Option<&Arc<DocTokens>>,
-        format: &TextFormat,
-    ) -> bool {
-        if let Some((words, at)) = self.rare_queue.take() {
-            let end = (at + NUMBERS_PER_STEP).min(words.len());
-            let chunk: Vec<&str> = words
-                .get(at..end)
-                .unwrap_or_default()
-                .iter()
-                .map(|w| &**w)
-                .collect();
-            self.prepare(ui, &chunk, format);
-            if end < words.len() {
-                self.rare_queue = Some((words, end));
-            }
-            return self.rare_queue.is_some() || !self.numbers_queue.is_empty();
-        }
-        doc.is_some_and(|doc| self.warm_numbers_step(ui, doc, format))
     }
 
     /// Learns how the font kerns each of `pairs` (two-letter strings, see
@@ -1393,7 +1346,7 @@ mod tests {
             assert!(rare.iter().all(|w| !cache.index.contains_key(&**w)));
             cache.warm_pairs(ui, &pairs, &format);
             let shaped_pairs = cache.shaped;
-            cache.warm_rare_words(ui, &words, &format, true);
+            cache.warm_rare_words(ui, &words, &format);
             // Every rare word held, nearly all put together from their
             // chars (egui shapes one with a pair whose kerning was seen to
             // depend on more than the pair).
@@ -1424,49 +1377,6 @@ mod tests {
                 a.iter().zip(&b).all(|(x, y)| (x - y).abs() < 0.5),
                 "{a:?} {b:?}"
             );
-        });
-    }
-
-    /// A cache made again (a new text size) queues the rare words and lays
-    /// them out a step at a time, most frequent first, until all are held.
-    #[test]
-    fn the_rare_words_of_a_cache_made_again_come_a_step_at_a_time() {
-        // Distinct words of letters alone (one token each).
-        let word = |mut i: usize| {
-            let mut w = String::from("q");
-            loop {
-                w.push(char::from(b'a' + (i % 26) as u8));
-                i /= 26;
-                if i == 0 {
-                    break w.into_boxed_str();
-                }
-            }
-        };
-        let words: Vec<Box<str>> = (0..SHAPED_WORDS + 300).map(word).collect();
-        let words: Arc<[Box<str>]> = words.into();
-        let (_, format) = seed_and_format();
-        with_ui(|ui| {
-            let mut cache = WordCache::default();
-            cache.warm_words(ui, &words, &format);
-            cache.warm_rare_words(ui, &words, &format, false);
-            let rare = &words[SHAPED_WORDS..];
-            assert!(rare.iter().all(|w| !cache.index.contains_key(&**w)));
-            let mut steps = 0;
-            while cache.warm_step(ui, None, &format) {
-                steps += 1;
-                let held = rare
-                    .iter()
-                    .filter(|w| cache.index.contains_key(&***w))
-                    .count();
-                assert_eq!(held, (steps * NUMBERS_PER_STEP).min(rare.len()), "in order");
-                assert!(steps <= rare.len(), "the steps end");
-            }
-            // The last step says none are left.
-            assert_eq!(steps + 1, rare.len().div_ceil(NUMBERS_PER_STEP));
-            assert!(rare.iter().all(|w| cache.index.contains_key(&**w)));
-            // Warming with the same list again queues nothing.
-            cache.warm_rare_words(ui, &words, &format, false);
-            assert!(!cache.warm_step(ui, None, &format));
         });
     }
 

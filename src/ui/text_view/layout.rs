@@ -90,8 +90,9 @@ pub struct LayoutCache {
     /// The document's blocks cut into numbered tokens, on their way (see
     /// [`super::doc_tokens`]); set when the document is opened.
     pub doc_tokens: Option<Pending>,
-    /// Whether `words` was warmed for this document before (a cache made
-    /// again for a new text size warms its rare words a step at a time).
+    /// Whether `words` laid out the document's rare words before (a cache
+    /// made again for a new text size leaves them to the numbering's steps,
+    /// see [`WordCache::warm_numbers_step`]).
     pub words_warmed: bool,
 }
 
