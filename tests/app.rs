@@ -63,6 +63,9 @@ fn commands(h: &Harness<'_, MarginaliaApp>) -> Vec<ViewportCommand> {
         .unwrap_or_default()
 }
 
+/// A sentence of the sample no annotation covers, with a curly apostrophe.
+const UNTAGGED_PHRASE: &str = "What’s behind the moves, and what can be done about them?";
+
 /// Selects a phrase with a curly apostrophe and tags it with key 1.
 fn tag_phrase(h: &mut Harness<'_, MarginaliaApp>, phrase: &str) -> AnnotationId {
     let before = h.state().project().clone();
@@ -81,7 +84,7 @@ fn key_1_tags_the_selection_and_undo_redo_work() {
     let p = sample_project();
     let mut h = harness(p.clone());
     h.run();
-    let phrase = "What’s behind the moves, and what can be done about them?";
+    let phrase = UNTAGGED_PHRASE;
     let range = range_of(&p, phrase);
     let id = tag_phrase(&mut h, phrase);
 
@@ -129,7 +132,7 @@ fn a_shortcut_shows_its_effect_in_the_frame_of_the_key_press() {
     let p = sample_project();
     let mut h = harness(p.clone());
     h.run();
-    let phrase = "What’s behind the moves, and what can be done about them?";
+    let phrase = UNTAGGED_PHRASE;
     h.state_mut()
         .text_view_mut()
         .set_selection(range_of(&p, phrase));
@@ -265,7 +268,8 @@ fn a_long_quote_is_shown_whole_on_request() {
     marginalia::model::Edit::AddAnnotation(a.clone())
         .apply(&mut p)
         .expect("added");
-    let preview = marginalia::ui::inspector::quote_preview(&a.quote).expect("long");
+    let head = marginalia::ui::inspector::quote_preview(&a.quote).expect("long");
+    let preview = format!("{head}…");
     let mut h = harness(p);
     h.run();
     h.state_mut().reveal_annotation(a.id.clone());

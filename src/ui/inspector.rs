@@ -20,11 +20,11 @@ pub struct Inspector {
     whole_quote: Option<AnnotationId>,
 }
 
-/// The start of `quote` to show while it is collapsed: up to
-/// [`QUOTE_PREVIEW_CHARS`] chars, cut after a whole word where there is one
-/// in the second half, and an ellipsis; `None` if the quote is short enough
-/// to show whole.
-pub fn quote_preview(quote: &str) -> Option<String> {
+/// The start of `quote` to show while it is collapsed, the ellipsis to
+/// follow it: up to [`QUOTE_PREVIEW_CHARS`] chars, cut after a whole word
+/// where there is one in the second half; `None` if the quote is short
+/// enough to show whole.
+pub fn quote_preview(quote: &str) -> Option<&str> {
     let (cut, _) = quote.char_indices().nth(QUOTE_PREVIEW_CHARS)?;
     let head = &quote[..cut];
     let half = quote
@@ -35,7 +35,7 @@ pub fn quote_preview(quote: &str) -> Option<String> {
         Some(b) if b >= half => &head[..b],
         _ => head,
     };
-    Some(format!("{}…", head.trim_end()))
+    Some(head.trim_end())
 }
 
 fn update(a: &Annotation, change: impl FnOnce(&mut Annotation)) -> Action {
@@ -96,9 +96,9 @@ impl Inspector {
         let preview = quote_preview(&a.quote);
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.set_width(ui.available_width());
-            let shown = match &preview {
-                Some(head) if !whole => head.as_str(),
-                _ => a.quote.as_str(),
+            let shown = match preview {
+                Some(head) if !whole => format!("{head}…"),
+                _ => a.quote.clone(),
             };
             ui.label(egui::RichText::new(shown).italics());
             if preview.is_some() {
@@ -284,8 +284,7 @@ mod tests {
             .lines()
             .find(|l| l.chars().count() > QUOTE_PREVIEW_CHARS * 2)
             .expect("a long paragraph");
-        let preview = quote_preview(long).expect("previewed");
-        let head = preview.strip_suffix('…').expect("ends with an ellipsis");
+        let head = quote_preview(long).expect("previewed");
         assert!(long.starts_with(head));
         let n = head.chars().count();
         assert!(
@@ -295,7 +294,7 @@ mod tests {
         // Cut before a space: the last word shown is whole.
         assert!(
             long[head.len()..].starts_with(char::is_whitespace),
-            "{preview}"
+            "{head}"
         );
         // Short quotes are shown whole; one word longer than the preview
         // is cut inside it (curly quotes and no-break spaces are chars).
@@ -304,6 +303,6 @@ mod tests {
         assert_eq!(quote_preview(&exact), None);
         let word: String = "я".repeat(QUOTE_PREVIEW_CHARS + 1);
         let cut = quote_preview(&word).expect("previewed");
-        assert_eq!(cut.chars().count(), QUOTE_PREVIEW_CHARS + 1);
+        assert_eq!(cut.chars().count(), QUOTE_PREVIEW_CHARS);
     }
 }
