@@ -73,6 +73,10 @@ const FIRST_LIGATURE: Unit = 0x11_0000;
 /// through a table, the others through a hash map.
 const SMALL: usize = 0x800;
 
+/// Units at most whose pairs the table of [`Atoms`] holds (4 MB); the
+/// pairs of units numbered past it go to a map.
+const DENSE_PAIRS: usize = 1024;
+
 /// A ligature of the font: its chars, and the atoms of the chars after the
 /// first (egui gives each a glyph of its own, with no ink, at the whole
 /// pixel nearest to the pen after the ligature).
@@ -104,6 +108,10 @@ pub struct Atoms {
     /// NaN for a pair that shaping treats otherwise (see the module docs).
     pairs: Vec<f32>,
     stride: usize,
+    /// The pairs of units numbered past the table's [`DENSE_PAIRS`] (a
+    /// text in a script of thousands of chars would otherwise make it
+    /// hundreds of megabytes: it grows as the square of the units).
+    more_pairs: ahash::HashMap<(u16, u16), f32>,
     /// The ligatures laid out alone, longest first.
     ligatures: Vec<Ligature>,
     /// The ligatures tried (usable or not).
@@ -196,7 +204,7 @@ impl Atoms {
         } else {
             self.big.insert(u, d);
         }
-        if self.firsts.len() > self.stride {
+        if self.firsts.len() > self.stride && self.stride < DENSE_PAIRS {
             // A wider table: the pairs learnt move to their new places.
             let stride = (self.stride * 2).max(256);
             let mut pairs = vec![f32::INFINITY; stride * stride];
@@ -209,9 +217,27 @@ impl Atoms {
         }
     }
 
-    /// Where the advance of dense unit `a` before `b` is kept.
-    fn pair_slot(&self, (a, b): (u16, u16)) -> usize {
-        usize::from(a) * self.stride + usize::from(b)
+    /// The advance learnt of dense unit `a` before `b` (infinite: none
+    /// yet; NaN: not to be trusted): in the table while both fit in it, in
+    /// `more_pairs` past it.
+    fn pair(&self, (a, b): (u16, u16)) -> f32 {
+        let (ua, ub) = (usize::from(a), usize::from(b));
+        let known = if ua < self.stride && ub < self.stride {
+            self.pairs.get(ua * self.stride + ub)
+        } else {
+            self.more_pairs.get(&(a, b))
+        };
+        known.copied().unwrap_or(f32::INFINITY)
+    }
+
+    /// Where [`Self::pair`] keeps the advance of `a` before `b`.
+    fn pair_mut(&mut self, (a, b): (u16, u16)) -> &mut f32 {
+        let (ua, ub) = (usize::from(a), usize::from(b));
+        if ua < self.stride && ub < self.stride && ua * self.stride + ub < self.pairs.len() {
+            &mut self.pairs[ua * self.stride + ub]
+        } else {
+            self.more_pairs.entry((a, b)).or_insert(f32::INFINITY)
+        }
     }
 
     /// The atoms of one glyph at the four raster offsets (`bins`: each the
@@ -350,10 +376,7 @@ impl Atoms {
     /// be safe (then `out` is left partly filled).
     pub fn compose(&self, word: &str, pen_px: f32, ppp: f32, out: &mut Vec<Placed>) -> Option<f32> {
         self.place(word, pen_px, ppp, out, |_, pair| {
-            self.pairs
-                .get(self.pair_slot(pair))
-                .copied()
-                .filter(|a| a.is_finite())
+            Some(self.pair(pair)).filter(|a| a.is_finite())
         })
     }
 
@@ -465,13 +488,11 @@ impl Atoms {
             let (Some(da), Some(db)) = (self.dense(pair[0].0), self.dense(pair[1].0)) else {
                 break;
             };
-            let slot = self.pair_slot((da, db));
-            if let Some(known) = self.pairs.get_mut(slot) {
-                if known.is_infinite() {
-                    *known = a;
-                } else if *known != a {
-                    *known = f32::NAN;
-                }
+            let known = self.pair_mut((da, db));
+            if known.is_infinite() {
+                *known = a;
+            } else if *known != a {
+                *known = f32::NAN;
             }
         }
         true
@@ -539,7 +560,11 @@ mod tests {
     /// Atoms of `c` as egui would lay it out alone: one glyph a raster,
     /// each raster its own place in the atlas (`slot`).
     fn add(atoms: &mut Atoms, c: char, slot: u16) {
-        let template = template_glyph();
+        add_from(atoms, template_glyph(), c, slot);
+    }
+
+    /// [`add`] from egui's glyph `template`.
+    fn add_from(atoms: &mut Atoms, template: Glyph, c: char, slot: u16) {
         let glyph = |bin: u16| {
             let mut g = template;
             g.chr = c;
@@ -621,5 +646,38 @@ mod tests {
             atoms.compose("ab", 0.0, 1.0, &mut out).is_none(),
             "5.5 then 6.5"
         );
+    }
+
+    /// A script of thousands of chars: the pair table stops growing at
+    /// [`DENSE_PAIRS`] units, and pairs of the units past it are learnt and
+    /// used all the same.
+    #[test]
+    fn pairs_of_many_units_are_kept_without_a_square_table() {
+        let mut atoms = Atoms::default();
+        let template = template_glyph();
+        let chars: Vec<char> = (0x4e00..0x4e00 + 1500).filter_map(char::from_u32).collect();
+        for (k, &c) in chars.iter().enumerate() {
+            add_from(&mut atoms, template, c, (k % 1000) as u16);
+        }
+        assert_eq!(atoms.firsts.len(), chars.len());
+        assert_eq!(atoms.stride, DENSE_PAIRS);
+        assert_eq!(atoms.pairs.len(), DENSE_PAIRS * DENSE_PAIRS);
+        let mut out = Vec::new();
+        for word in [
+            [chars[3], chars[7]],
+            [chars[1400], chars[1499]],
+            [chars[5], chars[1200]],
+        ] {
+            let word: String = word.iter().collect();
+            assert!(
+                atoms.compose(&word, 0.0, 1.0, &mut out).is_none(),
+                "not learnt yet"
+            );
+            let glyphs = shaped(&atoms, &word, &[5.5, 6.0]);
+            assert!(atoms.learn(&word, &glyphs, 0.0, 1.0));
+            let width = atoms.compose(&word, 0.0, 1.0, &mut out).expect("learnt");
+            assert_eq!(width, 11.5, "{word}");
+        }
+        assert_eq!(atoms.more_pairs.len(), 2, "two pairs past the table");
     }
 }
