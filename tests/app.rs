@@ -819,6 +819,12 @@ fn jumping_to_the_last_annotation_of_a_large_project_lands_in_one_frame() {
     h.step();
     assert_eq!(h.state().selected(), Some(&last.id));
     let view = h.state_mut().text_view_mut();
+    assert_eq!(
+        view.debug_stats().jumps_ahead,
+        1,
+        "the page was laid out on the jump thread while the panels were drawn"
+    );
+    assert_eq!(view.debug_stats().frame_layouts, 0);
     let viewport = view.viewport_rect();
     let rect = view
         .char_range_rect(last.start..last.start + 1)

@@ -20,6 +20,12 @@ struct St {
     view: TextView,
     clicked: Vec<AnnotationId>,
     changes: usize,
+    /// Whether each frame draws something else before the view, as the
+    /// app draws its side panels.
+    panel: bool,
+    /// Whether each frame first hands a pending jump to the view's jump
+    /// thread, as the app does.
+    ahead: bool,
 }
 
 fn harness(project: Project) -> Harness<'static, St> {
@@ -29,6 +35,16 @@ fn harness(project: Project) -> Harness<'static, St> {
 /// `tofu`: draw boxes for glyphs no bundled font has (the emoji of the
 /// generated document) instead of failing the test.
 fn harness_with(project: Project, tofu: bool) -> Harness<'static, St> {
+    build(project, tofu, false, false)
+}
+
+/// A view below a label, as the app's side panels are drawn before it,
+/// with or without the jump thread.
+fn harness_ahead(project: Project, tofu: bool, ahead: bool) -> Harness<'static, St> {
+    build(project, tofu, true, ahead)
+}
+
+fn build(project: Project, tofu: bool, panel: bool, ahead: bool) -> Harness<'static, St> {
     let doc = project.documents[0].id.clone();
     let st = St {
         project,
@@ -36,6 +52,8 @@ fn harness_with(project: Project, tofu: bool) -> Harness<'static, St> {
         view: TextView::new(),
         clicked: Vec::new(),
         changes: 0,
+        panel,
+        ahead,
     };
     let mut b = Harness::builder();
     if tofu {
@@ -46,6 +64,12 @@ fn harness_with(project: Project, tofu: bool) -> Harness<'static, St> {
         .with_max_steps(200)
         .build_ui_state(
             |ui, st: &mut St| {
+                if st.ahead {
+                    st.view.prepare_jump(ui.ctx());
+                }
+                if st.panel {
+                    ui.label("A side panel drawn meanwhile");
+                }
                 let input = TextViewInput {
                     project: &st.project,
                     doc: &st.doc,
@@ -453,6 +477,75 @@ fn a_jump_in_a_2mb_document_lands_in_one_frame() {
     );
     assert!(stats.layouts < 1_000, "{} laid out in all", stats.layouts);
     assert_eq!(stats.index_rebuilds, 1, "index built once");
+}
+
+/// What a frame shows of a jump: the paragraphs painted and where the
+/// target is on screen. (The scroll offset itself may differ by the
+/// corrected heights of paragraphs laid out above the screen.)
+fn jump_and_look(h: &mut Harness<'_, St>, r: Range<usize>) -> (Vec<usize>, Vec<Rect>) {
+    h.state_mut().view.scroll_to(r.clone());
+    h.step();
+    let view = &h.state().view;
+    (
+        view.debug_stats().painted_paragraphs.clone(),
+        view.char_range_rects(r),
+    )
+}
+
+#[test]
+fn a_jump_laid_out_on_the_jump_thread_shows_what_the_frame_would_have() {
+    let project = big_project();
+    let n_ann = project.annotations.len();
+    let targets: Vec<Range<usize>> = [n_ann - 1, n_ann / 3, 7, n_ann / 2 + 11, n_ann * 9 / 10]
+        .iter()
+        .map(|&i| project.annotations[i].range())
+        .collect();
+    let mut alone = harness_ahead(project.clone(), true, false);
+    let mut ahead = harness_ahead(project, true, true);
+    alone.run_steps(2);
+    ahead.run_steps(2);
+    for (k, r) in targets.into_iter().enumerate() {
+        let want = jump_and_look(&mut alone, r.clone());
+        let got = jump_and_look(&mut ahead, r.clone());
+
+        assert_eq!(got, want, "jump {k} to {r:?}");
+        assert!(!want.1.is_empty(), "the target is drawn");
+        let (alone, ahead) = (
+            alone.state().view.debug_stats(),
+            ahead.state().view.debug_stats(),
+        );
+        assert_eq!(alone.jumps_ahead, 0);
+        assert_eq!(
+            ahead.jumps_ahead,
+            k as u64 + 1,
+            "jump {k} went to the thread"
+        );
+        // The frame alone laid the page out; with the thread, the frame
+        // found it laid out.
+        assert!(alone.frame_layouts > 0, "jump {k}: {}", alone.frame_layouts);
+        assert_eq!(ahead.frame_layouts, 0, "jump {k}");
+    }
+    // Then both stay where they landed.
+    let last = alone.state().project.annotations[n_ann * 9 / 10].range();
+    let shown = |h: &Harness<'_, St>| h.state().view.char_range_rects(last.clone());
+    let (was_alone, was_ahead) = (shown(&alone), shown(&ahead));
+    alone.run_steps(3);
+    ahead.run_steps(3);
+    assert_eq!(shown(&alone), was_alone);
+    assert_eq!(shown(&ahead), was_ahead);
+    assert_eq!(was_ahead, was_alone);
+}
+
+#[test]
+fn a_short_document_lays_its_jumps_out_in_the_frame() {
+    let mut h = harness_ahead(sample_project(), false, true);
+    h.run_steps(2);
+    let n = text(&h).chars().count();
+    h.state_mut().view.scroll_to(n - 10..n - 1);
+    h.step();
+    let stats = h.state().view.debug_stats();
+    assert_eq!(stats.jumps_ahead, 0, "no thread for a page of an interview");
+    assert!(stats.painted_paragraphs.len() > 1);
 }
 
 #[test]

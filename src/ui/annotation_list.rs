@@ -582,7 +582,7 @@ impl AnnotationList {
             }
         });
         self.words = words;
-        self.trim_rows(made_rows);
+        self.trim_rows(made_rows || ui.input(super::text_view::answers_input));
     }
 
     /// Drops every laid-out label and name (the fonts changed, or egui

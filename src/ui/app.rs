@@ -587,7 +587,11 @@ impl eframe::App for MarginaliaApp {
             self.process(&ctx, commands.collect());
         }
 
+        // A jump asked for since the last frame is laid out on a thread of
+        // its own while the side panels are drawn.
+        self.text_view.prepare_jump(&ctx);
         self.draw_panels(ui, &mut actions);
+        self.text_view.settle();
         self.draw_exchange(&ctx);
         self.draw_windows(&ctx, &mut actions);
         self.draw_compare_window(&ctx, &mut actions);

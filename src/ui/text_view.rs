@@ -28,6 +28,7 @@ pub(crate) mod doc_tokens;
 mod geometry;
 mod heights;
 mod index;
+mod jump_ahead;
 mod layout;
 mod margin_labels;
 mod selection;
@@ -44,6 +45,7 @@ use index::HighlightIndex;
 use layout::{KEEP_AROUND, LayoutCache, LayoutKey, Metrics};
 use selection::Anchors;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// What the view reads each frame.
 pub struct TextViewInput<'a> {
@@ -85,6 +87,11 @@ pub struct TextViewStats {
     pub galleys_cached: usize,
     /// Galleys laid out since the layout cache was last reset.
     pub layouts: u64,
+    /// Of those, how many the last frame laid out itself (not the jump
+    /// thread before it, see [`TextView::prepare_jump`]).
+    pub frame_layouts: u64,
+    /// Jumps whose page the jump thread laid out ahead of their frame.
+    pub jumps_ahead: u64,
     /// Chars in those galleys.
     pub chars_laid_out: u64,
     /// Of those galleys, how many egui laid out whole (not from words).
@@ -130,6 +137,8 @@ impl Default for TextViewStats {
             hovered_annotation: None,
             galleys_cached: 0,
             layouts: 0,
+            frame_layouts: 0,
+            jumps_ahead: 0,
             chars_laid_out: 0,
             whole_layouts: 0,
             rows_built: (0, 0),
@@ -152,6 +161,20 @@ const FLASH_SECS: f64 = 1.0;
 /// Distance from the edge (points) at which a drag starts auto-scrolling.
 const EDGE: f32 = 28.0;
 
+/// Whether a frame's input has a key, a click or typed text: the user
+/// waits for what it does.
+pub(crate) fn answers_input(input: &egui::InputState) -> bool {
+    input.events.iter().any(|e| {
+        matches!(
+            e,
+            egui::Event::Key { pressed: true, .. }
+                | egui::Event::PointerButton { .. }
+                | egui::Event::Text(_)
+                | egui::Event::Paste(_)
+        )
+    })
+}
+
 /// State of the article view for one document.
 pub struct TextView {
     id_salt: String,
@@ -161,19 +184,25 @@ pub struct TextView {
     font_size: f32,
     doc_key: Option<String>,
     text_len: usize,
-    paras: ParagraphIndex,
+    /// The document's text, shared with the threads that work on it.
+    shared_text: Arc<str>,
+    paras: Arc<ParagraphIndex>,
     index: HighlightIndex,
     index_key: Option<(String, u64)>,
     /// Annotations changed since the index was built, with the revision
     /// each change made (see [`TextView::annotation_changed`]).
     pending: Vec<(u64, AnnotationId)>,
     layout: LayoutCache,
+    /// The thread that lays out a jump's page while the side panels are
+    /// drawn (see [`TextView::prepare_jump`]).
+    jump_ahead: jump_ahead::JumpAhead,
     /// Speaker names of the margin, laid out once.
     margin_labels: margin_labels::MarginLabels,
     /// [`LayoutCache::layouts`] when galleys were last evicted: a frame
     /// that laid out more since is busy.
     layouts_seen: u64,
-    /// Whether the last frame laid no paragraph out.
+    /// Whether the last frame laid no paragraph out and answered no
+    /// input (see [`answers_input`]): it does some work ahead.
     quiet: bool,
     sel: Option<Anchors>,
     reported: Option<Range<usize>>,
@@ -194,11 +223,13 @@ impl Default for TextView {
             font_size: 16.0,
             doc_key: None,
             text_len: 0,
-            paras: ParagraphIndex::default(),
+            shared_text: Arc::from(""),
+            paras: Arc::default(),
             index: HighlightIndex::default(),
             index_key: None,
             pending: Vec::new(),
             layout: LayoutCache::default(),
+            jump_ahead: jump_ahead::JumpAhead::default(),
             margin_labels: margin_labels::MarginLabels::default(),
             layouts_seen: 0,
             quiet: false,
@@ -335,8 +366,50 @@ impl TextView {
         self.pending.push((revision, id));
     }
 
+    /// Starts laying out the page a pending jump lands on, on a thread of
+    /// its own, for the owner to call when a frame starts: the view takes
+    /// its layouts back when it is drawn ([`Self::show`]), or when
+    /// [`Self::settle`] is called. Only for documents long enough for a
+    /// page to be new (see [`jump_ahead`]); otherwise nothing.
+    pub fn prepare_jump(&mut self, ctx: &egui::Context) {
+        let Some(r) = &self.scroll_request else {
+            return;
+        };
+        let view_h = self.stats.viewport.height();
+        if self.shared_text.len() <= doc_tokens::SYNC_BYTES
+            || self.layout.key.is_none()
+            || !(view_h.is_finite() && view_h > 0.0)
+        {
+            return;
+        }
+        let (text, paras) = (Arc::clone(&self.shared_text), Arc::clone(&self.paras));
+        let start = r.start;
+        // Not taken (no thread): the frame lays the jump out itself.
+        let _lent = self
+            .jump_ahead
+            .lend(&mut self.layout, ctx, text, paras, start, view_h);
+    }
+
+    /// Takes back the layouts lent by [`Self::prepare_jump`], waiting for
+    /// the thread if it is not done. If they were lost, the document is
+    /// opened again on the next frame.
+    pub fn settle(&mut self) {
+        match self.jump_ahead.take_back() {
+            Some(Some(layout)) => {
+                self.layout = layout;
+                self.stats.jumps_ahead += 1;
+            }
+            Some(None) => {
+                self.layout = LayoutCache::default();
+                self.doc_key = None;
+            }
+            None => {}
+        }
+    }
+
     /// Draws the document and handles pointer input.
     pub fn show(&mut self, ui: &mut Ui, input: &TextViewInput<'_>) -> TextViewResponse {
+        self.settle();
         let mut response = TextViewResponse::default();
         let Some(doc) = input.project.document(input.doc) else {
             ui.label("No document");
@@ -362,11 +435,13 @@ impl TextView {
             }
             restore = Some(self.positions.get(&doc_key).copied().unwrap_or((0, 0.0)));
             self.stats.painted_paragraphs.clear();
-            self.paras = blocks::display_blocks(text);
+            self.paras = Arc::new(blocks::display_blocks(text));
+            self.shared_text = Arc::from(text);
             self.doc_key = Some(doc_key.clone());
             self.text_len = text.len();
             self.layout = LayoutCache::default();
-            self.layout.doc_tokens = Some(doc_tokens::Pending::start(text, &self.paras));
+            self.layout.doc_tokens =
+                Some(doc_tokens::Pending::start(&self.shared_text, &self.paras));
             self.index_key = None;
             self.clear_selection();
             self.flash = None;
@@ -437,6 +512,7 @@ impl TextView {
         }
 
         // A jump: lay out the target and its surroundings, then place it.
+        let layouts_before = self.layout.layouts;
         let mut set_offset = None;
         if let Some((ci, into)) = restore {
             set_offset = self.restore_offset(ui, text, ci, into, ui.available_height());
@@ -467,6 +543,7 @@ impl TextView {
         });
         ui.spacing_mut().scroll.kinetic = kinetic;
         self.stats.scroll_offset = out.state.clamped_offset().y;
+        self.stats.frame_layouts = self.layout.layouts.saturating_sub(layouts_before);
         // A frame that laid nothing out lays out a few of the document's
         // frequent words not held yet.
         if self.quiet
@@ -549,46 +626,10 @@ impl TextView {
     /// The scroll offset that shows char range `r`, laying out the target
     /// paragraph and enough around it that nothing moves once drawn.
     fn jump_offset(&mut self, ui: &Ui, text: &str, r: Range<usize>, view_h: f32) -> Option<f32> {
-        let n = self.paras.paragraphs.len();
-        if n == 0 {
-            return None;
-        }
         let start = r.start.min(self.paras.char_len);
-        let p = self.paras.paragraph_of(start);
         let (paras, layout) = (&self.paras, &mut self.layout);
-        let above = f64::from(view_h) * 0.3;
-        let below = f64::from(view_h) - above;
-        // The screen around the target by estimated heights, the target's
-        // paragraph among it, its new words in one job; the loops below lay
-        // out whatever the estimate missed.
-        let y = layout.heights.prefix(p);
-        let first = layout.heights.find((y - above).max(0.0));
-        let last = layout.heights.find(y + below);
-        layout.ensure_range(ui, text, paras, first.min(p)..(last + 1).clamp(p + 1, n));
+        let (p, row_top) = layout.lay_out_around(ui.ctx(), text, paras, start, view_h)?;
         let para = paras.paragraphs.get(p)?;
-        let row_top = layout
-            .get(p)
-            .map_or(0.0, |lo| lo.row_top(start - para.chars.start));
-        let mut below_h = f64::from(layout.heights.get(p) - row_top);
-        let mut q = p;
-        // Below: the rest of the screen (the paint lays out no more), so
-        // near the end the clamp below uses exact heights.
-        while q + 1 < n && below_h < below {
-            q += 1;
-            layout.ensure(ui, text, paras, q);
-            below_h += f64::from(layout.heights.get(q));
-        }
-        // Above: the paragraphs the screen shows above the target's row,
-        // so their exact heights place it where it will show. Near the end
-        // of the text the screen shows more than `above` of them.
-        let above_h = above.max(f64::from(view_h) - below_h);
-        let mut acc = 0.0;
-        let mut q = p;
-        while q > 0 && acc < above_h - f64::from(row_top) {
-            q -= 1;
-            layout.ensure(ui, text, paras, q);
-            acc += f64::from(layout.heights.get(q));
-        }
         let y = layout.heights.prefix(p) + f64::from(row_top);
         // Already fully in view: keep the scroll position.
         let off = f64::from(self.stats.scroll_offset);
@@ -606,8 +647,7 @@ impl TextView {
         {
             return None;
         }
-        let max = (layout.heights.total() - f64::from(view_h)).max(0.0);
-        Some((y - above).clamp(0.0, max) as f32)
+        Some(layout.jump_target(y, view_h))
     }
 
     /// One frame inside the scroll area: lay out what is visible, handle the
@@ -714,7 +754,9 @@ impl TextView {
         // Keep galleys only near what is visible.
         if let (Some(first), Some(last)) = (visible.first(), visible.last()) {
             let keep = first.0.saturating_sub(KEEP_AROUND)..(last.0 + KEEP_AROUND + 1).min(n);
-            let busy = self.layout.layouts != self.layouts_seen;
+            // A frame that laid a page out, or answers a key or a click
+            // (which may have made an edit), is left to do just that.
+            let busy = self.layout.layouts != self.layouts_seen || ui.input(answers_input);
             self.layout.evict_outside(keep, busy);
             self.layouts_seen = self.layout.layouts;
             self.quiet = !busy;

@@ -527,18 +527,28 @@ impl WordCache {
     /// Lays `words` (a document's most frequent, see [`super::vocabulary`])
     /// out in `format`, [`WORDS_PER_JOB`] to an egui job, unless they were
     /// since the cache was last emptied.
-    pub fn warm_words(&mut self, ui: &egui::Ui, words: &Arc<[Box<str>]>, format: &TextFormat) {
+    pub fn warm_words(
+        &mut self,
+        ctx: &egui::Context,
+        words: &Arc<[Box<str>]>,
+        format: &TextFormat,
+    ) {
         if first_time(&mut self.warm_words, words) {
-            self.prepare_all(ui, &words[..words.len().min(SHAPED_WORDS)], format);
+            self.prepare_all(ctx, &words[..words.len().min(SHAPED_WORDS)], format);
         }
     }
 
     /// The rest of `words` past [`SHAPED_WORDS`], put together from their
     /// chars once [`Self::warm_pairs`] taught the pairs (≈ 10 ms for a
     /// book); unless they were since the cache was last emptied.
-    pub fn warm_rare_words(&mut self, ui: &egui::Ui, words: &Arc<[Box<str>]>, format: &TextFormat) {
+    pub fn warm_rare_words(
+        &mut self,
+        ctx: &egui::Context,
+        words: &Arc<[Box<str>]>,
+        format: &TextFormat,
+    ) {
         if first_time(&mut self.warm_rare_words, words) {
-            self.prepare_all(ui, words.get(SHAPED_WORDS..).unwrap_or_default(), format);
+            self.prepare_all(ctx, words.get(SHAPED_WORDS..).unwrap_or_default(), format);
         }
     }
 
@@ -547,17 +557,22 @@ impl WordCache {
     /// not know, unless it did since the cache was last emptied: the rare
     /// words of a page are then put together from their chars instead of
     /// being shaped (see [`super::atoms`]).
-    pub fn warm_pairs(&mut self, ui: &egui::Ui, pairs: &Arc<[Box<str>]>, format: &TextFormat) {
+    pub fn warm_pairs(
+        &mut self,
+        ctx: &egui::Context,
+        pairs: &Arc<[Box<str>]>,
+        format: &TextFormat,
+    ) {
         if first_time(&mut self.warm_pairs, pairs) {
-            self.prepare_all(ui, pairs, format);
+            self.prepare_all(ctx, pairs, format);
         }
     }
 
     /// [`Self::prepare`] of `texts`, [`WORDS_PER_JOB`] at a time.
-    fn prepare_all(&mut self, ui: &egui::Ui, texts: &[Box<str>], format: &TextFormat) {
+    fn prepare_all(&mut self, ctx: &egui::Context, texts: &[Box<str>], format: &TextFormat) {
         let texts: Vec<&str> = texts.iter().map(|w| &**w).collect();
         for chunk in texts.chunks(WORDS_PER_JOB) {
-            self.prepare(ui, chunk, format);
+            self.prepare(ctx, chunk, format);
         }
     }
 
@@ -581,7 +596,7 @@ impl WordCache {
     /// [`WARM_MAX_FILL`] full; once per font and set of chars. The words
     /// laid out later then only need shaping (see [`super::atlas`]), or
     /// not even that: the layouts are kept as atoms (see [`super::atoms`]).
-    pub fn warm(&mut self, ui: &egui::Ui, chars: &Arc<[char]>, format: &TextFormat) {
+    pub fn warm(&mut self, ctx: &egui::Context, chars: &Arc<[char]>, format: &TextFormat) {
         if self.warmed.as_ref().is_some_and(|w| Arc::ptr_eq(w, chars)) {
             return;
         }
@@ -590,7 +605,7 @@ impl WordCache {
         // joiners or modifiers, which only come after another char), then
         // the Latin ligatures (one glyph for several chars) of those present.
         let font = format.font_id.clone();
-        let mut pieces: Vec<String> = ui.fonts_mut(|f| {
+        let mut pieces: Vec<String> = ctx.fonts_mut(|f| {
             chars
                 .iter()
                 .filter(|&&c| class(c) != Class::Glue && f.has_glyph(&font, c))
@@ -604,10 +619,10 @@ impl WordCache {
                 .map(|l| (*l).to_owned()),
         );
         for chunk in pieces.chunks(32) {
-            if ui.ctx().fonts(|f| f.font_atlas_fill_ratio()) > WARM_MAX_FILL {
+            if ctx.fonts(|f| f.font_atlas_fill_ratio()) > WARM_MAX_FILL {
                 break;
             }
-            self.lay_out_alone(ui, chunk, format);
+            self.lay_out_alone(ctx, chunk, format);
         }
     }
 
@@ -615,8 +630,8 @@ impl WordCache {
     /// sub-pixel offsets, in one job: egui rasterizes their glyphs, and
     /// each single char's four layouts are kept as its atoms (see
     /// [`super::atoms`]).
-    fn lay_out_alone(&mut self, ui: &egui::Ui, pieces: &[String], format: &TextFormat) {
-        let ppp = ui.ctx().pixels_per_point();
+    fn lay_out_alone(&mut self, ctx: &egui::Context, pieces: &[String], format: &TextFormat) {
+        let ppp = ctx.pixels_per_point();
         // Each piece alone on a row (egui's pen starts each row at zero),
         // pushed right by a quarter pixel per offset.
         let mut job = LayoutJob::default();
@@ -626,7 +641,7 @@ impl WordCache {
                 job.append("\n", 0.0, format.clone());
             }
         }
-        let galley = ui.fonts_mut(|f| f.layout_job(job));
+        let galley = ctx.fonts_mut(|f| f.layout_job(job));
         let n = pieces.len();
         for (k, piece) in pieces.iter().enumerate() {
             let row = |bin: usize| {
@@ -674,7 +689,7 @@ impl WordCache {
     /// not match its chars).
     pub fn prepare(
         &mut self,
-        ui: &egui::Ui,
+        ctx: &egui::Context,
         texts: &[&str],
         format: &TextFormat,
     ) -> Vec<Option<Prepared>> {
@@ -710,7 +725,7 @@ impl WordCache {
         }
         if !missing.is_empty() {
             self.misses += missing.len() as u64;
-            let found = self.add_missing(ui, &missing, format, true);
+            let found = self.add_missing(ctx, &missing, format, true);
             for (i, k, m) in pending {
                 if let (Some(id), Some(&Some(f))) =
                     (ids.get_mut(i).and_then(|v| v.get_mut(k)), found.get(m))
@@ -738,7 +753,7 @@ impl WordCache {
     /// block `doc` does not have.
     pub fn prepare_blocks(
         &mut self,
-        ui: &egui::Ui,
+        ctx: &egui::Context,
         doc: &Arc<DocTokens>,
         blocks: &[usize],
         format: &TextFormat,
@@ -787,7 +802,7 @@ impl WordCache {
         }
         if !missing.is_empty() {
             self.misses += missing.len() as u64;
-            self.add_numbers(ui, doc, missing, format);
+            self.add_numbers(ctx, doc, missing, format);
             for (b, k, n) in pending {
                 let id = self.by_number.get(n as usize).map_or(UNKNOWN, |s| s.id);
                 let Some(block) = out.get_mut(b) else {
@@ -827,14 +842,14 @@ impl WordCache {
     /// [`UNKNOWN`] (and is tried again, as [`Self::prepare`] tries it).
     fn add_numbers(
         &mut self,
-        ui: &egui::Ui,
+        ctx: &egui::Context,
         doc: &DocTokens,
         missing: Vec<u32>,
         format: &TextFormat,
     ) {
         let texts: Vec<&str> = missing.iter().map(|&n| doc.text(n).unwrap_or("")).collect();
         // Found by number from now on: not entered by text too.
-        let ids = self.add_missing(ui, &texts, format, false);
+        let ids = self.add_missing(ctx, &texts, format, false);
         for (n, found) in missing.into_iter().zip(ids) {
             if let Some(slot) = self.by_number.get_mut(n as usize) {
                 slot.id = found.unwrap_or(UNKNOWN);
@@ -893,7 +908,7 @@ impl WordCache {
     /// nothing else out.
     pub fn warm_numbers_step(
         &mut self,
-        ui: &egui::Ui,
+        ctx: &egui::Context,
         doc: &Arc<DocTokens>,
         format: &TextFormat,
     ) -> bool {
@@ -917,7 +932,7 @@ impl WordCache {
             self.slot(doc, n, &mut missing);
         }
         if !missing.is_empty() {
-            self.add_numbers(ui, doc, missing, format);
+            self.add_numbers(ctx, doc, missing, format);
         }
         !self.numbers_queue.is_empty()
     }
@@ -930,12 +945,12 @@ impl WordCache {
     /// `by_text` (a token a document's numbering finds needs no entry).
     fn add_missing(
         &mut self,
-        ui: &egui::Ui,
+        ctx: &egui::Context,
         missing: &[&str],
         format: &TextFormat,
         by_text: bool,
     ) -> Vec<Option<u32>> {
-        let ppp = ui.ctx().pixels_per_point();
+        let ppp = ctx.pixels_per_point();
         // Chars never laid out alone: all of them in one job, once.
         let mut new_chars: Vec<String> = Vec::new();
         let mut seen = ahash::HashSet::default();
@@ -945,7 +960,7 @@ impl WordCache {
             }
         }
         if !new_chars.is_empty() {
-            self.lay_out_alone(ui, &new_chars, format);
+            self.lay_out_alone(ctx, &new_chars, format);
         }
         let mut ids = vec![None; missing.len()];
         let mut placed = Vec::new();
@@ -958,7 +973,7 @@ impl WordCache {
         }
         if !shape.is_empty() {
             self.shaped += shape.len() as u64;
-            self.lay_out(ui, &shape, format);
+            self.lay_out(ctx, &shape, format);
             for (id, &t) in ids.iter_mut().zip(missing) {
                 if id.is_none() {
                     *id = self.index.get(t).copied();
@@ -1004,10 +1019,10 @@ impl WordCache {
     /// shaper and compiles its plan for every run of text it shapes, so a
     /// line per token would pay that once per word. Each token's glyphs and
     /// quads are then cut out of the line and moved to start at zero.
-    fn lay_out(&mut self, ui: &egui::Ui, missing: &[&str], format: &TextFormat) {
+    fn lay_out(&mut self, ctx: &egui::Context, missing: &[&str], format: &TextFormat) {
         let joined = missing.join(" ");
         let need_template = self.template.is_none();
-        let (galley, template) = ui.fonts_mut(|f| {
+        let (galley, template) = ctx.fonts_mut(|f| {
             let galley = f.layout_job(LayoutJob::single_section(joined, format.clone()));
             let template = need_template
                 .then(|| f.layout_job(LayoutJob::single_section(" ".into(), format.clone())));
@@ -1016,7 +1031,7 @@ impl WordCache {
         if let Some(t) = template {
             self.template = Template::of(&t);
         }
-        let ppp = ui.ctx().pixels_per_point();
+        let ppp = ctx.pixels_per_point();
         let cut = match galley.rows.as_slice() {
             [row] => cut_line(missing, row, ppp),
             _ => None,
@@ -1031,7 +1046,7 @@ impl WordCache {
             // (and that one is left out).
             None if missing.len() > 1 => {
                 for t in missing {
-                    self.lay_out(ui, &[t], format);
+                    self.lay_out(ctx, &[t], format);
                 }
             }
             None => {}
@@ -1084,14 +1099,14 @@ impl WordCache {
     /// their words and the ellipsis in one egui job.
     pub fn prepare_lines(
         &mut self,
-        ui: &egui::Ui,
+        ctx: &egui::Context,
         lines: &[&str],
         format: &TextFormat,
     ) -> Vec<Option<Prepared>> {
         let mut texts = Vec::with_capacity(lines.len() + 1);
         texts.extend_from_slice(lines);
         texts.push(ELLIPSIS);
-        let mut prepared = self.prepare(ui, &texts, format);
+        let mut prepared = self.prepare(ctx, &texts, format);
         prepared.pop();
         prepared
     }
@@ -1119,7 +1134,7 @@ impl WordCache {
     /// module docs) or the cache dropped its tokens since it was prepared.
     pub fn compose(
         &self,
-        ui: &egui::Ui,
+        ctx: &egui::Context,
         text: &str,
         prepared: &Prepared,
         wrap: f32,
@@ -1128,7 +1143,7 @@ impl WordCache {
             return None;
         }
         let plan = self.plan(prepared, wrap)?;
-        let ppp = ui.ctx().pixels_per_point();
+        let ppp = ctx.pixels_per_point();
         self.build_rows(text, &plan, 0..plan.rows(), None, ppp)
     }
 
@@ -1136,7 +1151,7 @@ impl WordCache {
     /// are built as they come into view ([`Self::build_rows`]).
     pub fn compose_planned(
         &self,
-        ui: &egui::Ui,
+        ctx: &egui::Context,
         text: &str,
         prepared: &Prepared,
         wrap: f32,
@@ -1145,7 +1160,7 @@ impl WordCache {
             return None;
         }
         let plan = self.plan(prepared, wrap)?;
-        let ppp = ui.ctx().pixels_per_point();
+        let ppp = ctx.pixels_per_point();
         let galley = self.build_rows(text, &plan, 0..0, None, ppp)?;
         Some((galley, plan))
     }
@@ -1155,13 +1170,13 @@ impl WordCache {
     /// (a list row). `None` if a token cannot be used.
     pub fn layout_line(
         &mut self,
-        ui: &egui::Ui,
+        ctx: &egui::Context,
         text: &str,
         format: &TextFormat,
         max_width: f32,
     ) -> Option<Arc<Galley>> {
-        let line = self.prepare_lines(ui, &[text], format).pop()??;
-        self.compose_line(ui, text, &line, max_width)
+        let line = self.prepare_lines(ctx, &[text], format).pop()??;
+        self.compose_line(ctx, text, &line, max_width)
     }
 
     /// The part of `line` worth preparing for a row `max_width` wide: up to
@@ -1202,7 +1217,7 @@ impl WordCache {
     /// (see [`Self::fitting_prefix`]): the line is then cut.
     pub fn compose_line(
         &self,
-        ui: &egui::Ui,
+        ctx: &egui::Context,
         text: &str,
         line: &Prepared,
         max_width: f32,
@@ -1211,7 +1226,7 @@ impl WordCache {
             return None;
         }
         let toks = &line.toks;
-        let ppp = ui.ctx().pixels_per_point();
+        let ppp = ctx.pixels_per_point();
         let laid = self.resolve(line)?;
         let ellipsis = *self.index.get(ELLIPSIS)?;
         let ellipsis_w = self.tokens.get(ellipsis as usize)?.width;

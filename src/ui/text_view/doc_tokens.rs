@@ -13,7 +13,7 @@
 use super::compose::cut_tokens;
 use crate::model::text::ParagraphIndex;
 use smol_str::SmolStr;
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 
 /// Texts up to this many bytes are cut where they are opened; longer ones
 /// on a thread.
@@ -155,12 +155,12 @@ pub enum Pending {
 
 impl Pending {
     /// Starts cutting `text` (a copy goes to the thread).
-    pub fn start(text: &str, paras: &ParagraphIndex) -> Self {
+    pub fn start(text: &Arc<str>, paras: &Arc<ParagraphIndex>) -> Self {
         if text.len() <= SYNC_BYTES {
             return Self::Ready(DocTokens::build(text, paras).into());
         }
         let (tx, rx) = mpsc::channel();
-        let (text, paras) = (text.to_owned(), paras.clone());
+        let (text, paras) = (Arc::clone(text), Arc::clone(paras));
         let spawned = std::thread::Builder::new()
             .name("marginalia-doc-tokens".into())
             .spawn(move || {
@@ -248,8 +248,8 @@ mod tests {
 
     #[test]
     fn a_long_text_is_cut_on_a_thread_and_arrives() {
-        let text = "word and another word\n".repeat(SYNC_BYTES / 10);
-        let paras = ParagraphIndex::new(&text);
+        let text: Arc<str> = "word and another word\n".repeat(SYNC_BYTES / 10).into();
+        let paras = Arc::new(ParagraphIndex::new(&text));
         let mut pending = Pending::start(&text, &paras);
         assert!(matches!(pending, Pending::Cutting(_)));
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);

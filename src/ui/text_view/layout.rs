@@ -66,6 +66,10 @@ pub const EVICT_STEP: usize = 16;
 /// screen too: a few pages beyond the [`KEEP_AROUND`] either side.
 pub const MAX_CACHED: usize = 160;
 
+/// How far down the view a jump puts its target's row (a share of the
+/// view's height).
+pub const JUMP_ABOVE: f64 = 0.3;
+
 /// Galleys and heights of one document's paragraphs.
 #[derive(Default)]
 pub struct LayoutCache {
@@ -134,15 +138,21 @@ impl LayoutCache {
     }
 
     /// Lays out paragraph `p` if needed; returns the change of its height.
-    pub fn ensure(&mut self, ui: &egui::Ui, text: &str, paras: &ParagraphIndex, p: usize) -> f64 {
-        self.ensure_range(ui, text, paras, p..p + 1)
+    pub fn ensure(
+        &mut self,
+        ctx: &egui::Context,
+        text: &str,
+        paras: &ParagraphIndex,
+        p: usize,
+    ) -> f64 {
+        self.ensure_range(ctx, text, paras, p..p + 1)
     }
 
     /// Lays out the paragraphs of `range` not laid out yet, their new words
     /// in one job; returns the change of their heights.
     pub fn ensure_range(
         &mut self,
-        ui: &egui::Ui,
+        ctx: &egui::Context,
         text: &str,
         paras: &ParagraphIndex,
         range: std::ops::Range<usize>,
@@ -164,23 +174,23 @@ impl LayoutCache {
         let prepared = match self.doc_tokens() {
             Some(doc) if doc.blocks() == paras.paragraphs.len() => {
                 let blocks: Vec<usize> = todo.iter().map(|&(p, _, _)| p).collect();
-                self.words.prepare_blocks(ui, &doc, &blocks, &format)
+                self.words.prepare_blocks(ctx, &doc, &blocks, &format)
             }
             _ => {
                 let texts: Vec<&str> = todo.iter().map(|&(_, s, _)| s).collect();
-                self.words.prepare(ui, &texts, &format)
+                self.words.prepare(ctx, &texts, &format)
             }
         };
         let mut change = 0.0;
         for ((p, s, chars), prepared) in todo.into_iter().zip(prepared) {
-            let composed = prepared.and_then(|pr| self.words.compose_planned(ui, s, &pr, m.wrap));
+            let composed = prepared.and_then(|pr| self.words.compose_planned(ctx, s, &pr, m.wrap));
             let laid = match composed {
                 Some((g, plan)) => LaidOut::planned(g, plan),
                 None => {
                     self.whole_layouts += 1;
                     let mut job = LayoutJob::single_section(s.to_owned(), format.clone());
                     job.wrap = TextWrapping::wrap_at_width(m.wrap);
-                    LaidOut::new(ui.fonts_mut(|f| f.layout_job(job)))
+                    LaidOut::new(ctx.fonts_mut(|f| f.layout_job(job)))
                 }
             };
             let h = laid.galley.size().y + if ends_line(paras, p) { m.gap } else { 0.0 };
@@ -201,7 +211,7 @@ impl LayoutCache {
     /// word cache no longer holds the tokens of is laid out again.
     pub fn ensure_rows(
         &mut self,
-        ui: &egui::Ui,
+        ctx: &egui::Context,
         text: &str,
         paras: &ParagraphIndex,
         p: usize,
@@ -223,7 +233,7 @@ impl LayoutCache {
                 .get(p)
                 .and_then(|para| text.get(para.bytes.clone()))
                 .unwrap_or_default();
-            let ppp = ui.ctx().pixels_per_point();
+            let ppp = ctx.pixels_per_point();
             let built = |i: usize| lo.is_built(i);
             match self
                 .words
@@ -242,9 +252,99 @@ impl LayoutCache {
                         *slot = None;
                     }
                     self.cached.retain(|&q| q != p);
-                    self.ensure(ui, text, paras, p);
+                    self.ensure(ctx, text, paras, p);
                 }
             }
+        }
+    }
+
+    /// Lays out what a jump to char `start` shows in a view `view_h` high:
+    /// the target's paragraph, the rest of the screen below its row and
+    /// the paragraphs above that the screen shows, by exact heights (the
+    /// screen by estimated heights first, its new words in one job).
+    /// Returns the target's paragraph and its row's top in it.
+    pub fn lay_out_around(
+        &mut self,
+        ctx: &egui::Context,
+        text: &str,
+        paras: &ParagraphIndex,
+        start: usize,
+        view_h: f32,
+    ) -> Option<(usize, f32)> {
+        let n = paras.paragraphs.len();
+        if n == 0 {
+            return None;
+        }
+        let start = start.min(paras.char_len);
+        let p = paras.paragraph_of(start);
+        let above = f64::from(view_h) * JUMP_ABOVE;
+        let below = f64::from(view_h) - above;
+        let y = self.heights.prefix(p);
+        let first = self.heights.find((y - above).max(0.0));
+        let last = self.heights.find(y + below);
+        self.ensure_range(ctx, text, paras, first.min(p)..(last + 1).clamp(p + 1, n));
+        let para = paras.paragraphs.get(p)?;
+        let row_top = self
+            .get(p)
+            .map_or(0.0, |lo| lo.row_top(start - para.chars.start));
+        let mut below_h = f64::from(self.heights.get(p) - row_top);
+        let mut q = p;
+        // Below: the rest of the screen (the paint lays out no more), so
+        // near the end the clamp uses exact heights.
+        while q + 1 < n && below_h < below {
+            q += 1;
+            self.ensure(ctx, text, paras, q);
+            below_h += f64::from(self.heights.get(q));
+        }
+        // Above: the paragraphs the screen shows above the target's row,
+        // so their exact heights place it where it will show. Near the end
+        // of the text the screen shows more than `above` of them.
+        let above_h = above.max(f64::from(view_h) - below_h);
+        let mut acc = 0.0;
+        let mut q = p;
+        while q > 0 && acc < above_h - f64::from(row_top) {
+            q -= 1;
+            self.ensure(ctx, text, paras, q);
+            acc += f64::from(self.heights.get(q));
+        }
+        Some((p, row_top))
+    }
+
+    /// The scroll offset that puts a row at `y` (content coordinates)
+    /// [`JUMP_ABOVE`] of the way down a view `view_h` high, within the
+    /// document.
+    pub fn jump_target(&self, y: f64, view_h: f32) -> f32 {
+        let max = (self.heights.total() - f64::from(view_h)).max(0.0);
+        (y - f64::from(view_h) * JUMP_ABOVE).clamp(0.0, max) as f32
+    }
+
+    /// Everything a jump to char `start` will draw, ahead of the frame
+    /// that draws it: [`Self::lay_out_around`], then the rows on screen at
+    /// the offset the jump lands on (see [`Self::ensure_rows`]). What it
+    /// leaves undone (a paragraph it could not reach) the frame does.
+    pub fn prepare_jump(
+        &mut self,
+        ctx: &egui::Context,
+        text: &str,
+        paras: &ParagraphIndex,
+        start: usize,
+        view_h: f32,
+    ) {
+        let Some((p, row_top)) = self.lay_out_around(ctx, text, paras, start, view_h) else {
+            return;
+        };
+        let off = f64::from(self.jump_target(self.heights.prefix(p) + f64::from(row_top), view_h));
+        let bottom = off + f64::from(view_h);
+        let mut q = self.heights.find(off);
+        while q < paras.paragraphs.len() {
+            let top = self.heights.prefix(q);
+            if top > bottom {
+                break;
+            }
+            self.ensure(ctx, text, paras, q);
+            let ys = (off - top) as f32..(bottom - top) as f32;
+            self.ensure_rows(ctx, text, paras, q, ys);
+            q += 1;
         }
     }
 
