@@ -230,6 +230,11 @@ pub struct AnnotationList {
     frame: u64,
     /// Speaker names and the note mark, laid out.
     marks: Marks,
+    /// The text selection whose rows were last made ahead (see
+    /// [`AnnotationList::prepare_near`]).
+    near: Option<std::ops::Range<usize>>,
+    /// Labels made ahead of a tag, for tests.
+    pub labels_ahead: u64,
 }
 
 /// A row's margin at either end, and the gap after the chips.
@@ -248,6 +253,53 @@ fn label_x(chips: usize) -> f32 {
 /// chips) and the right margin.
 fn label_inset() -> f32 {
     label_x(0) + ROW_MARGIN
+}
+
+/// Where the parts of a row go, from its left edge: chips first, then the
+/// label, then the speaker's name and the note mark at the right.
+struct Places {
+    /// The label's left edge.
+    label_x: f32,
+    /// The width the label is cut to.
+    label_w: f32,
+    /// The note mark's left edge, if the row has one.
+    note_x: Option<f32>,
+    /// The name's left edge and the width it is clipped to, if any.
+    name: Option<(f32, f32)>,
+}
+
+impl Places {
+    /// The places in a row `width` wide with `chips` chips, a note mark
+    /// `note_w` wide and a speaker's name `name_w` wide.
+    fn of(width: f32, chips: usize, note_w: Option<f32>, name_w: Option<f32>) -> Self {
+        let label_x = label_x(chips);
+        let mut right = width - ROW_MARGIN;
+        let note_x = note_w.map(|w| {
+            right -= w;
+            let at = right;
+            right -= 6.0;
+            at
+        });
+        let name = name_w.map(|w| {
+            let w = w.min(90.0);
+            right -= w;
+            let at = (right, w);
+            right -= 8.0;
+            at
+        });
+        Self {
+            label_x,
+            label_w: (right - label_x).max(10.0),
+            note_x,
+            name,
+        }
+    }
+}
+
+/// The scroll offset that shows row `k` a third of the way down a list
+/// `view_h` high, rows `step` apart.
+fn scroll_for(k: usize, step: f32, view_h: f32) -> f32 {
+    (k as f32 * step - view_h / 3.0).max(0.0)
 }
 
 /// Formatted rows kept (a row's label galley is some 15 KB): past it the
@@ -453,6 +505,7 @@ impl AnnotationList {
             .id_salt("annotation_list")
             .auto_shrink([false, false]);
         let p = view.project;
+        let view_h = ui.available_height();
         // `rows` holds ascending annotation indices and `visible` ascending
         // positions in `rows`: the row of an annotation is two binary
         // searches away.
@@ -461,9 +514,7 @@ impl AnnotationList {
             && let Some(k) = self.row_of(i)
             && !(self.shown.start < k && k + 1 < self.shown.end)
         {
-            let y = k as f32 * (ROW_HEIGHT + spacing);
-            let h = ui.available_height();
-            area = area.vertical_scroll_offset((y - h / 3.0).max(0.0));
+            area = area.vertical_scroll_offset(scroll_for(k, ROW_HEIGHT + spacing, view_h));
         }
         let font = egui::TextStyle::Body.resolve(ui.style());
         let small = egui::TextStyle::Small.resolve(ui.style());
@@ -505,8 +556,10 @@ impl AnnotationList {
         self.frame += 1;
         let frame = self.frame;
         let mut made_rows = false;
+        let mut row_w = None;
         area.show_rows(ui, ROW_HEIGHT, shown_len, |ui, range| {
             self.shown = range.clone();
+            row_w = Some(ui.available_width());
             let shown: Vec<&Annotation> = range
                 .filter_map(|k| p.annotations.get(self.annotation_at(k)?))
                 .map(|a| &**a)
@@ -582,7 +635,103 @@ impl AnnotationList {
             }
         });
         self.words = words;
+        if let (Some(sel), Some(row_w)) = (view.text_selection, row_w)
+            && self.near.as_ref() != Some(sel)
+        {
+            self.near = Some(sel.clone());
+            let geometry = (row_w, ROW_HEIGHT + spacing, view_h);
+            made_rows |= self.prepare_near(ui, p, sel.start, &format, geometry);
+        }
         self.trim_rows(made_rows || ui.input(super::text_view::answers_input));
+    }
+
+    /// Makes ahead the rows a new annotation starting at char `start`
+    /// would show when the list scrolls to it (a selection is often tagged
+    /// next: the frame of the key then finds its neighbours' rows made),
+    /// their labels as the list makes them. `geometry`: the width of a
+    /// row, the step from one row to the next and the height of the rows'
+    /// area. Nothing while a filter is on, or if the place is on screen.
+    /// Returns whether it made any.
+    fn prepare_near(
+        &mut self,
+        ui: &egui::Ui,
+        p: &Project,
+        start: usize,
+        format: &egui::TextFormat,
+        (row_w, step, view_h): (f32, f32, f32),
+    ) -> bool {
+        if self.visible.is_some() {
+            return false;
+        }
+        let doc = self.rows.clone();
+        let k = p.annotations[doc.clone()].partition_point(|a| a.start < start);
+        if self.shown.start < k && k + 1 < self.shown.end {
+            return false;
+        }
+        let y = scroll_for(k, step, view_h);
+        // What `show_rows` draws at that offset (it adds a row below).
+        let first = (y / step).floor() as usize;
+        let last = (((y + view_h) / step).ceil() as usize + 1).min(doc.len());
+        let note_w = self.marks.note.as_ref().map(|g| g.size().x);
+        let mut todo: Vec<(&AnnotationId, f32)> = Vec::new();
+        for a in p
+            .annotations
+            .get(doc.start + first..doc.start + last)
+            .unwrap_or_default()
+        {
+            if !self.formatted.contains_key(&a.id) {
+                self.formatted.insert(a.id.clone(), Row::of(p, a));
+            }
+            // Kept as if drawn now (rows drawn longest ago go first).
+            let frame = self.frame;
+            let Some(row) = self.formatted.get_mut(&a.id) else {
+                continue;
+            };
+            row.used = frame;
+            if row.galley.is_some() {
+                continue;
+            }
+            let name = row.speaker.and_then(|i| p.speakers.get(i)).map(shown_name);
+            let name_w = name.filter(|n| !n.is_empty()).map(|n| {
+                self.marks
+                    .names
+                    .entry(n.to_owned())
+                    .or_insert_with(|| {
+                        let small = egui::TextStyle::Small.resolve(ui.style());
+                        ui.fonts_mut(|f| {
+                            f.layout_no_wrap(n.to_owned(), small, egui::Color32::PLACEHOLDER)
+                        })
+                    })
+                    .size()
+                    .x
+            });
+            let note_w = note_w.filter(|_| row.has_note);
+            let places = Places::of(row_w, row.chips.into(), note_w, name_w);
+            todo.push((&a.id, places.label_w));
+        }
+        if todo.is_empty() {
+            return false;
+        }
+        let widest = row_w - label_inset();
+        let lines = {
+            let labels: Vec<&str> = todo
+                .iter()
+                .filter_map(|(id, _)| self.formatted.get(*id))
+                .map(|r| self.words.fitting_prefix(&r.label, widest))
+                .collect();
+            self.words.prepare_lines(ui, &labels, format)
+        };
+        for ((id, w), line) in todo.into_iter().zip(lines) {
+            let Some(row) = self.formatted.get_mut(id) else {
+                continue;
+            };
+            if let Some(g) = line.and_then(|line| self.words.compose_line(ui, &row.label, &line, w))
+            {
+                row.galley = Some((w, g));
+                self.labels_ahead += 1;
+            }
+        }
+        true
     }
 
     /// Drops every laid-out label and name (the fonts changed, or egui
@@ -636,26 +785,17 @@ fn row_ui(
     response.widget_info(|| {
         egui::WidgetInfo::selected(egui::Role::ListBoxOption, true, selected, &row.label)
     });
-    // Where things go: chips at the left, then the label, then the speaker
-    // and the note mark at the right.
+    // Places from the row's width alone, as labels made ahead have them
+    // (see `AnnotationList::prepare_near`).
     let chips = usize::from(row.chips);
-    let x = rect.left() + label_x(chips);
     let note = note.filter(|_| row.has_note);
-    let mut right = rect.right() - ROW_MARGIN;
-    let note_x = note.map(|g| {
-        right -= g.size().x;
-        let at = right;
-        right -= 6.0;
-        at
-    });
-    let name_x = name.map(|g| {
-        let w = g.size().x.min(90.0);
-        right -= w;
-        let at = (right, w);
-        right -= 8.0;
-        at
-    });
-    let max_width = (right - x).max(10.0);
+    let places = Places::of(
+        width,
+        chips,
+        note.map(|g| g.size().x),
+        name.map(|g| g.size().x),
+    );
+    let max_width = places.label_w;
     // The label is laid out even for a row just outside the view (the one
     // `show_rows` adds below the last visible row): left unmade, it would be
     // prepared again every frame.
@@ -709,14 +849,15 @@ fn row_ui(
         visuals.text_color()
     };
     let weak = visuals.weak_text_color();
-    if let (Some(g), Some(at)) = (note, note_x) {
+    if let (Some(g), Some(at)) = (note, places.note_x) {
         painter.galley(
-            egui::pos2(at, rect.center().y - g.size().y / 2.0),
+            egui::pos2(rect.left() + at, rect.center().y - g.size().y / 2.0),
             g.clone(),
             weak,
         );
     }
-    if let (Some(g), Some((at, w))) = (name, name_x) {
+    if let (Some(g), Some((at, w))) = (name, places.name) {
+        let at = rect.left() + at;
         painter
             .with_clip_rect(egui::Rect::from_min_max(
                 egui::pos2(at, rect.top()),
@@ -729,7 +870,10 @@ fn row_ui(
             );
     }
     painter.galley(
-        egui::pos2(x, rect.center().y - g.size().y / 2.0),
+        egui::pos2(
+            rect.left() + places.label_x,
+            rect.center().y - g.size().y / 2.0,
+        ),
         g,
         text_color,
     );
@@ -814,6 +958,17 @@ mod tests {
         ctx: &egui::Context,
         list: &mut AnnotationList,
         p: &Project,
+        also: impl FnMut(&mut egui::Ui),
+    ) {
+        frame_selecting(ctx, list, p, None, also);
+    }
+
+    /// [`frame`] with `selection` selected in the article.
+    fn frame_selecting(
+        ctx: &egui::Context,
+        list: &mut AnnotationList,
+        p: &Project,
+        selection: Option<&std::ops::Range<usize>>,
         mut also: impl FnMut(&mut egui::Ui),
     ) {
         let mut counts = super::super::actions::Counts::default();
@@ -831,7 +986,7 @@ mod tests {
                 revision: 0,
                 doc: p.documents.first().map(|d| &d.id),
                 selected: None,
-                text_selection: None,
+                text_selection: selection,
                 counts: &counts,
                 links: &Default::default(),
             };
@@ -859,6 +1014,76 @@ mod tests {
             .collect();
         out.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.size().x.total_cmp(&b.1.size().x)));
         out
+    }
+
+    /// The label galleys of the rows drawn last frame, by annotation.
+    fn drawn_labels(list: &AnnotationList) -> Vec<(AnnotationId, Arc<egui::Galley>)> {
+        let mut out: Vec<_> = list
+            .formatted
+            .iter()
+            .filter(|(_, r)| r.used == list.frame)
+            .filter_map(|(id, r)| Some((id.clone(), r.galley.as_ref()?.1.clone())))
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+
+    #[test]
+    fn a_selection_makes_ahead_the_rows_a_tag_of_it_would_show() {
+        use crate::bench::generate::{GenConfig, generate};
+        let p = generate(&GenConfig {
+            seed: 5,
+            doc_bytes: 300_000,
+            annotations: 3_000,
+            vocabulary: Default::default(),
+        });
+        let ctx = egui::Context::default();
+        let mut list = AnnotationList::default();
+        frame(&ctx, &mut list, &p, |_| {});
+        frame(&ctx, &mut list, &p, |_| {});
+        let at_top = drawn_labels(&list);
+        // Text selected far down the article: the rows about where an
+        // annotation of it would go are made, labels and all.
+        let a = &p.annotations[2_000];
+        let sel = a.start..a.start + 5;
+        frame_selecting(&ctx, &mut list, &p, Some(&sel), |_| {});
+        assert!(list.labels_ahead >= 8, "{} made ahead", list.labels_ahead);
+        let ahead: Vec<_> = drawn_labels(&list)
+            .into_iter()
+            .filter(|(id, _)| !at_top.iter().any(|(t, _)| t == id))
+            .collect();
+        assert_eq!(ahead.len(), list.labels_ahead as usize);
+        let made = list.labels_ahead;
+        // The same selection again makes nothing more.
+        frame_selecting(&ctx, &mut list, &p, Some(&sel), |_| {});
+        assert_eq!(list.labels_ahead, made);
+
+        // Scrolled there (what tagging the selection does), the list draws
+        // the labels made ahead, and they are what a list that never saw
+        // the selection draws.
+        list.scroll_to(&a.id);
+        frame(&ctx, &mut list, &p, |_| {});
+        let drawn = drawn_labels(&list);
+        let mut fresh = AnnotationList::default();
+        frame(&ctx, &mut fresh, &p, |_| {});
+        fresh.scroll_to(&a.id);
+        frame(&ctx, &mut fresh, &p, |_| {});
+        let want = drawn_labels(&fresh);
+        assert_eq!(drawn.len(), want.len());
+        for ((id, g), (want_id, w)) in drawn.iter().zip(&want) {
+            assert_eq!(id, want_id);
+            assert_eq!(g.text(), w.text());
+            assert_eq!(g.size(), w.size(), "{id}");
+        }
+        let reused = drawn
+            .iter()
+            .filter(|(id, g)| ahead.iter().any(|(i, old)| i == id && Arc::ptr_eq(g, old)))
+            .count();
+        assert!(
+            reused + 2 >= drawn.len() && reused >= 8,
+            "{reused} of {} rows drawn were made ahead",
+            drawn.len()
+        );
     }
 
     /// Whether every galley of `after` is a new one (none kept from

@@ -161,18 +161,18 @@ const FLASH_SECS: f64 = 1.0;
 /// Distance from the edge (points) at which a drag starts auto-scrolling.
 const EDGE: f32 = 28.0;
 
-/// Whether a frame's input has a key, a click or typed text: the user
-/// waits for what it does.
+/// Whether a frame's input has a key down, a press or release of a
+/// pointer button, or typed text: the user waits for what it does. (A
+/// shortcut's key event is consumed by the frame's start; the key is still
+/// down.)
 pub(crate) fn answers_input(input: &egui::InputState) -> bool {
-    input.events.iter().any(|e| {
-        matches!(
-            e,
-            egui::Event::Key { pressed: true, .. }
-                | egui::Event::PointerButton { .. }
-                | egui::Event::Text(_)
-                | egui::Event::Paste(_)
-        )
-    })
+    !input.keys_down.is_empty()
+        || input.pointer.any_pressed()
+        || input.pointer.any_released()
+        || input
+            .events
+            .iter()
+            .any(|e| matches!(e, egui::Event::Text(_) | egui::Event::Paste(_)))
 }
 
 /// State of the article view for one document.
