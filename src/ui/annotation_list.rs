@@ -635,8 +635,11 @@ impl AnnotationList {
             }
         });
         self.words = words;
+        // Not while a drag is still making the selection: it moves every
+        // frame, and only where it ends counts.
         if let (Some(sel), Some(row_w)) = (view.text_selection, row_w)
             && self.near.as_ref() != Some(sel)
+            && !ui.input(|i| i.pointer.any_down())
         {
             self.near = Some(sel.clone());
             let geometry = (row_w, ROW_HEIGHT + spacing, view_h);
