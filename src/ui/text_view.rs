@@ -370,7 +370,7 @@ impl TextView {
     /// its own, for the owner to call when a frame starts: the view takes
     /// its layouts back when it is drawn ([`Self::show`]), or when
     /// [`Self::settle`] is called. Only for documents long enough for a
-    /// page to be new (see [`jump_ahead`]); otherwise nothing.
+    /// page to be new (see the `jump_ahead` module); otherwise nothing.
     pub fn prepare_jump(&mut self, ctx: &egui::Context) {
         let Some(r) = &self.scroll_request else {
             return;
