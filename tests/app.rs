@@ -873,6 +873,70 @@ fn jumping_to_the_last_annotation_of_a_large_project_lands_in_one_frame() {
 }
 
 #[test]
+fn jumps_between_a_book_and_a_short_document_land_in_one_frame() {
+    use marginalia::bench::generate::{GenConfig, generate};
+    use marginalia::model::{Annotation, DocId, Document, Timestamp};
+    let mut p = generate(&GenConfig {
+        seed: 12,
+        doc_bytes: 600_000,
+        annotations: 4_000,
+        vocabulary: Default::default(),
+    });
+    let text = "A short note — one “claim” in it, and\u{a0}nothing more.\n".repeat(40);
+    let short = Document::import(DocId::new("short"), "Short", None, &text);
+    let target = text.chars().count() - 20;
+    let a = Annotation::new(
+        short.id.clone(),
+        &short.text,
+        target..target + 5,
+        vec![],
+        "test",
+        Timestamp("2026-11-28T00:00:00Z".into()),
+    )
+    .expect("an annotation");
+    let (short_id, book_ids) = (
+        a.id.clone(),
+        [100, 3_900].map(|i| p.annotations[i].id.clone()),
+    );
+    p.documents.push(short);
+    p.annotations.push(Box::new(a));
+    p.sort_annotations();
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_max_steps(120)
+        .allow_missing_glyphs()
+        .build_eframe(move |_cc| MarginaliaApp::new(p, None, Box::new(FakeDialogs::new())));
+    h.run();
+    let on_screen = |h: &mut Harness<'_, MarginaliaApp>, id: &AnnotationId| {
+        let a = h.state().project().annotation(id).expect("there").clone();
+        let view = h.state_mut().text_view_mut();
+        let rect = view.char_range_rect(a.start..a.start + 1);
+        rect.is_some_and(|r| view.viewport_rect().contains(r.center()))
+    };
+    let ahead = |h: &mut Harness<'_, MarginaliaApp>| {
+        h.state_mut().text_view_mut().debug_stats().jumps_ahead
+    };
+    // Into the short document from the book: it is opened, not laid out
+    // ahead with the book's layouts.
+    let before = ahead(&mut h);
+    h.state_mut().reveal_annotation(short_id.clone());
+    h.step();
+    assert!(on_screen(&mut h, &short_id), "landed in the short document");
+    assert_eq!(ahead(&mut h), before);
+    // Back into the book: opened again, then its next jump goes through the
+    // thread; both land in one frame.
+    h.state_mut().reveal_annotation(book_ids[0].clone());
+    h.step();
+    assert!(on_screen(&mut h, &book_ids[0]), "back in the book");
+    assert_eq!(ahead(&mut h), before);
+    h.run();
+    h.state_mut().reveal_annotation(book_ids[1].clone());
+    h.step();
+    assert!(on_screen(&mut h, &book_ids[1]), "far down the book");
+    assert_eq!(ahead(&mut h), before + 1, "laid out on the jump thread");
+}
+
+#[test]
 fn a_list_row_follows_its_annotation_through_edits() {
     let mut h = harness(sample_project());
     h.run();

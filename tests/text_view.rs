@@ -65,7 +65,7 @@ fn build(project: Project, tofu: bool, panel: bool, ahead: bool) -> Harness<'sta
         .build_ui_state(
             |ui, st: &mut St| {
                 if st.ahead {
-                    st.view.prepare_jump(ui.ctx());
+                    st.view.prepare_jump(ui.ctx(), &st.doc);
                 }
                 if st.panel {
                     ui.label("A side panel drawn meanwhile");

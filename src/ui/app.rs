@@ -589,7 +589,9 @@ impl eframe::App for MarginaliaApp {
 
         // A jump asked for since the last frame is laid out on a thread of
         // its own while the side panels are drawn.
-        self.text_view.prepare_jump(&ctx);
+        if let Some(doc) = &self.doc {
+            self.text_view.prepare_jump(&ctx, doc);
+        }
         self.draw_panels(ui, &mut actions);
         self.text_view.settle();
         self.draw_exchange(&ctx);

@@ -184,7 +184,9 @@ pub struct TextView {
     font_size: f32,
     doc_key: Option<String>,
     text_len: usize,
-    /// The document's text, shared with the threads that work on it.
+    /// The document shown, and its text, shared with the threads that
+    /// work on it.
+    shown_doc: Option<DocId>,
     shared_text: Arc<str>,
     paras: Arc<ParagraphIndex>,
     index: HighlightIndex,
@@ -223,6 +225,7 @@ impl Default for TextView {
             font_size: 16.0,
             doc_key: None,
             text_len: 0,
+            shown_doc: None,
             shared_text: Arc::from(""),
             paras: Arc::default(),
             index: HighlightIndex::default(),
@@ -367,16 +370,19 @@ impl TextView {
     }
 
     /// Starts laying out the page a pending jump lands on, on a thread of
-    /// its own, for the owner to call when a frame starts: the view takes
-    /// its layouts back when it is drawn ([`Self::show`]), or when
-    /// [`Self::settle`] is called. Only for documents long enough for a
-    /// page to be new (see the `jump_ahead` module); otherwise nothing.
-    pub fn prepare_jump(&mut self, ctx: &egui::Context) {
+    /// its own, for the owner to call when a frame starts, with the
+    /// document the frame will show: the view takes its layouts back when
+    /// it is drawn ([`Self::show`]), or when [`Self::settle`] is called.
+    /// Only for the document the view showed last (a jump into another
+    /// one opens it first) and one long enough for a page to be new (see
+    /// the `jump_ahead` module); otherwise nothing.
+    pub fn prepare_jump(&mut self, ctx: &egui::Context, doc: &DocId) {
         let Some(r) = &self.scroll_request else {
             return;
         };
         let view_h = self.stats.viewport.height();
-        if self.shared_text.len() <= doc_tokens::SYNC_BYTES
+        if self.shown_doc.as_ref() != Some(doc)
+            || self.shared_text.len() <= doc_tokens::SYNC_BYTES
             || self.layout.key.is_none()
             || !(view_h.is_finite() && view_h > 0.0)
         {
@@ -437,6 +443,7 @@ impl TextView {
             self.stats.painted_paragraphs.clear();
             self.paras = Arc::new(blocks::display_blocks(text));
             self.shared_text = Arc::from(text);
+            self.shown_doc = Some(input.doc.clone());
             self.doc_key = Some(doc_key.clone());
             self.text_len = text.len();
             self.layout = LayoutCache::default();
