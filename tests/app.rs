@@ -33,6 +33,16 @@ fn harness(project: Project) -> Harness<'static, MarginaliaApp> {
     harness_with(project, None, &FakeDialogs::new())
 }
 
+/// The app on a generated project, whose text has emoji no bundled font
+/// draws: boxes, not a failed test.
+fn book_harness(project: Project) -> Harness<'static, MarginaliaApp> {
+    Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_max_steps(120)
+        .allow_missing_glyphs()
+        .build_eframe(move |_cc| MarginaliaApp::new(project, None, Box::new(FakeDialogs::new())))
+}
+
 /// The char range of `phrase` in the first document.
 fn range_of(p: &Project, phrase: &str) -> Range<usize> {
     find_quote(&p.documents[0].text, phrase, 0).expect("phrase is in the seed text")
@@ -799,12 +809,7 @@ fn jumping_to_the_last_annotation_of_a_large_project_lands_in_one_frame() {
         vocabulary: Default::default(),
     });
     let last = p.annotations.last().expect("annotations").clone();
-    // The generated text has emoji no bundled font draws: boxes, not a panic.
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .with_max_steps(120)
-        .allow_missing_glyphs()
-        .build_eframe(move |_cc| MarginaliaApp::new(p, None, Box::new(FakeDialogs::new())));
+    let mut h = book_harness(p);
     h.run();
     let before = h.state_mut().text_view_mut().viewport_rect();
     assert!(
@@ -901,11 +906,7 @@ fn jumps_between_a_book_and_a_short_document_land_in_one_frame() {
     p.documents.push(short);
     p.annotations.push(Box::new(a));
     p.sort_annotations();
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .with_max_steps(120)
-        .allow_missing_glyphs()
-        .build_eframe(move |_cc| MarginaliaApp::new(p, None, Box::new(FakeDialogs::new())));
+    let mut h = book_harness(p);
     h.run();
     let on_screen = |h: &mut Harness<'_, MarginaliaApp>, id: &AnnotationId| {
         let a = h.state().project().annotation(id).expect("there").clone();
