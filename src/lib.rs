@@ -7,7 +7,7 @@
 //! - [`analysis`]: derived views (speaker turns, comparisons).
 //! - [`ui`]: the eframe/egui application.
 //! - [`cli`]: headless subcommands.
-//! - [`bench`]: the scale benchmark behind `marginalia bench`.
+//! - [`mod@bench`]: the scale benchmark behind `marginalia bench`.
 #![deny(missing_docs)]
 
 pub mod analysis;

@@ -1,6 +1,6 @@
 //! The application: the project, its history, what is selected, and the
 //! panels. Drawing a frame collects [`Action`]s from the panels; they are
-//! applied after the frame in [`MarginaliaApp::process`], the one place
+//! applied after the frame in `MarginaliaApp::process`, the one place
 //! where the project changes (through [`History::apply`]).
 
 use super::actions::{Action, Counts, ViewCtx};

@@ -2,7 +2,7 @@
 //! agreements and contradictions, plus a per-speaker summary.
 //!
 //! The body of a window or panel. It shows a
-//! [`CompareTable`](crate::analysis::compare::CompareTable): rows are topics
+//! [`CompareTable`]: rows are topics
 //! (question turns, or the tags of a group), columns are speakers, cells list
 //! claims; a red bar marks rows where speakers contradict each other,
 //! and badges under a claim show its links (`<->` symmetric kinds, `->`

@@ -3,16 +3,16 @@
 //!
 //! How it stays fast on long documents (5 MB, 50 000 annotations):
 //! - one galley per paragraph (a line of the text), laid out only when it is
-//!   visible or needed, cached in [`layout::LayoutCache`] and dropped again
+//!   visible or needed, cached in `layout::LayoutCache` and dropped again
 //!   when far off screen; a paragraph's rows get their quads (and where each
 //!   char is) only as they come into view (`compose/rows.rs`);
-//! - paragraph heights in a Fenwick tree ([`heights::Heights`]): estimated
+//! - paragraph heights in a Fenwick tree (`heights::Heights`): estimated
 //!   from char counts, corrected once laid out; the first visible paragraph
 //!   is found by binary search, so a frame never walks the whole document;
-//! - annotations indexed by paragraph ([`index::HighlightIndex`]), rebuilt
+//! - annotations indexed by paragraph (`index::HighlightIndex`), rebuilt
 //!   only when the project revision or the document changes;
 //! - highlights are rectangles painted under the text, found by binary
-//!   search over each galley's row starts ([`geometry::LaidOut`]); a new
+//!   search over each galley's row starts (`geometry::LaidOut`); a new
 //!   highlight never re-lays out text and overlaps blend.
 //!
 //! Selection is kept as two doc-global char offsets (anchor and focus), so

@@ -13,7 +13,7 @@
 //! uncommon capitals could take a tenth of a millisecond, several times the
 //! cost of shaping it, and a jump into a fresh part of a book met a few such
 //! words every time. [`doc_chars`] finds the characters a document mostly
-//! uses and [`super::compose::WordCache::warm`] rasterizes them at all four
+//! uses and `WordCache::warm` rasterizes them at all four
 //! offsets once, when the cache is made, within an atlas budget.
 
 use crate::model::Document;
