@@ -233,6 +233,10 @@ pub struct BenchReport {
     pub export_peak_rss_mb: Option<f64>,
     /// Finding the laid-out words of fresh pages, two ways.
     pub page_words: words::PageWords,
+    /// Jumps of the big project whose page the article's jump thread laid
+    /// out while the side panels were drawn, and the thread's time for
+    /// them in all, ms (not in the frame times: see `TextView::prepare_jump`).
+    pub jumps_ahead: (u64, f64),
 }
 
 fn ms_since(t: Instant) -> f64 {
@@ -322,6 +326,7 @@ pub fn run(cfg: &BenchConfig) -> anyhow::Result<BenchReport> {
     let mut seed_stats = FrameStats::default();
     let mut big_stats = FrameStats::default();
     let mut build_ms = 0.0;
+    let mut jumps_ahead = (0, 0.0);
     let mut project = Some(project);
     let mut app = None;
     for run in 0..cfg.runs.max(1) {
@@ -335,10 +340,13 @@ pub fn run(cfg: &BenchConfig) -> anyhow::Result<BenchReport> {
                 project_file::parse(&src)?
             }
         };
-        let (stats, ms, a) = run_frames(project, cfg.frames);
+        let (stats, ms, mut a) = run_frames(project, cfg.frames);
         if run == 0 {
             build_ms = ms;
         }
+        let view = a.0.text_view_mut().debug_stats();
+        jumps_ahead.0 += view.jumps_ahead;
+        jumps_ahead.1 += view.jump_thread_time.as_secs_f64() * 1000.0;
         big_stats.append(stats);
         app = Some(a);
     }
@@ -417,6 +425,7 @@ pub fn run(cfg: &BenchConfig) -> anyhow::Result<BenchReport> {
         seed_frames,
         frame_ratio,
         frame_wall_ratio,
+        jumps_ahead,
         peak_rss_mb,
         peak_reset,
         export_peak_rss_mb,
@@ -503,6 +512,8 @@ impl BenchReport {
             "frame_wall_p95_ms": r3(self.big.wall_p95_ms),
             "seed_frame_wall_p95_ms": r3(self.seed_frames.wall_p95_ms),
             "frame_wall_ratio": r3(self.frame_wall_ratio),
+            "jumps_ahead": self.jumps_ahead.0,
+            "jump_thread_ms": r3(self.jumps_ahead.1),
             "export_ms": exports,
             "peak_rss_reset_after_setup": self.peak_reset,
             "export_peak_rss_mb": self.export_peak_rss_mb.map(r3).unwrap_or(Value::Null),
@@ -623,6 +634,19 @@ impl BenchReport {
             ),
             "(frames above are CPU time)".into(),
         );
+        let (jumps, thread_ms) = self.jumps_ahead;
+        row(
+            "  jumps laid out ahead on the jump thread: count / each",
+            format!(
+                "{jumps} / {:.0} µs",
+                if jumps > 0 {
+                    thread_ms * 1000.0 / jumps as f64
+                } else {
+                    0.0
+                }
+            ),
+            "(not in the frame times)".into(),
+        );
         row(
             "peak RSS (load, save, frames)",
             self.peak_rss_mb
@@ -731,6 +755,8 @@ mod tests {
             "open_ms",
             "load_deserialize_ms",
             "export_ms",
+            "jumps_ahead",
+            "jump_thread_ms",
         ] {
             assert!(j.get(key).is_some(), "missing {key}");
         }

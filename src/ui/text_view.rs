@@ -92,6 +92,8 @@ pub struct TextViewStats {
     pub frame_layouts: u64,
     /// Jumps whose page the jump thread laid out ahead of their frame.
     pub jumps_ahead: u64,
+    /// The time the jump thread took with them, in all.
+    pub jump_thread_time: std::time::Duration,
     /// Chars in those galleys.
     pub chars_laid_out: u64,
     /// Of those galleys, how many egui laid out whole (not from words).
@@ -139,6 +141,7 @@ impl Default for TextViewStats {
             layouts: 0,
             frame_layouts: 0,
             jumps_ahead: 0,
+            jump_thread_time: std::time::Duration::ZERO,
             chars_laid_out: 0,
             whole_layouts: 0,
             rows_built: (0, 0),
@@ -401,9 +404,10 @@ impl TextView {
     /// opened again on the next frame.
     pub fn settle(&mut self) {
         match self.jump_ahead.take_back() {
-            Some(Some(layout)) => {
+            Some(Some((layout, took))) => {
                 self.layout = layout;
                 self.stats.jumps_ahead += 1;
+                self.stats.jump_thread_time += took;
             }
             Some(None) => {
                 self.layout = LayoutCache::default();

@@ -20,6 +20,7 @@
 use super::layout::LayoutCache;
 use crate::model::text::ParagraphIndex;
 use std::sync::{Arc, mpsc};
+use std::time::{Duration, Instant};
 
 /// What the thread is given: the cache and what a jump needs to lay out.
 struct Job {
@@ -34,7 +35,8 @@ struct Job {
 /// The thread and the way to it and back.
 struct Running {
     jobs: mpsc::Sender<Job>,
-    back: mpsc::Receiver<Option<LayoutCache>>,
+    /// The cache, and the time the thread took with it; `None` if lost.
+    back: mpsc::Receiver<Option<(LayoutCache, Duration)>>,
 }
 
 /// A thread that lays out jumps ahead, started on first use.
@@ -90,17 +92,18 @@ impl JumpAhead {
         }
     }
 
-    /// The cache lent, once the thread is done with it; `None` if none is
-    /// lent, or if it was lost (the thread ended while laying out: the view
-    /// must start its document again).
-    pub fn take_back(&mut self) -> Option<Option<LayoutCache>> {
+    /// The cache lent and the time the thread took with it, once the
+    /// thread is done; `None` if none is lent, `Some(None)` if it was lost
+    /// (the thread ended while laying out: the view must start its
+    /// document again).
+    pub fn take_back(&mut self) -> Option<Option<(LayoutCache, Duration)>> {
         if !self.lent {
             return None;
         }
         self.lent = false;
         let back = self.running.as_ref().and_then(|r| r.back.recv().ok());
         match back {
-            Some(Some(layout)) => Some(Some(layout)),
+            Some(Some(back)) => Some(Some(back)),
             _ => {
                 self.failed = true;
                 self.running = None;
@@ -118,6 +121,7 @@ impl JumpAhead {
                 .name("marginalia-jump".into())
                 .spawn(move || {
                     for mut job in job_rx {
+                        let t0 = Instant::now();
                         // A layout that panicked half-way is not handed
                         // back: the view starts its document again.
                         let laid = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -125,7 +129,8 @@ impl JumpAhead {
                                 &job.ctx, &job.text, &job.paras, job.start, job.view_h,
                             );
                         }));
-                        if back_tx.send(laid.ok().map(|()| job.layout)).is_err() {
+                        let back = laid.ok().map(|()| (job.layout, t0.elapsed()));
+                        if back_tx.send(back).is_err() {
                             return;
                         }
                     }
