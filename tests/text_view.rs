@@ -520,6 +520,10 @@ fn a_jump_laid_out_on_the_jump_thread_shows_what_the_frame_would_have() {
             k as u64 + 1,
             "jump {k} went to the thread"
         );
+        assert!(
+            !ahead.jump_thread_time.is_zero(),
+            "the thread's time is counted"
+        );
         // The frame alone laid the page out; with the thread, the frame
         // found it laid out.
         assert!(alone.frame_layouts > 0, "jump {k}: {}", alone.frame_layouts);
