@@ -667,7 +667,11 @@ impl AnnotationList {
             return false;
         }
         let doc = self.rows.clone();
-        let k = p.annotations[doc.clone()].partition_point(|a| a.start < start);
+        let k = p
+            .annotations
+            .get(doc.clone())
+            .unwrap_or_default()
+            .partition_point(|a| a.start < start);
         if self.shown.start < k && k + 1 < self.shown.end {
             return false;
         }
