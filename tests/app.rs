@@ -938,6 +938,66 @@ fn jumps_between_a_book_and_a_short_document_land_in_one_frame() {
 }
 
 #[test]
+fn typing_in_the_filter_box_lists_the_matching_annotations() {
+    let p = sample_project();
+    let speaker = |a: &marginalia::model::Annotation| {
+        a.speaker
+            .as_ref()
+            .and_then(|s| p.speaker(s))
+            .map(|s| s.aliases.first().unwrap_or(&s.name).clone())
+            .unwrap_or_default()
+    };
+    let matching = |needle: &str| -> Vec<String> {
+        let needle = needle.trim().to_lowercase();
+        p.annotations
+            .iter()
+            .filter(|a| {
+                format!("{} {} {}", a.quote, a.note, speaker(a))
+                    .to_lowercase()
+                    .contains(&needle)
+            })
+            .map(|a| row_label(&a.quote))
+            .collect()
+    };
+    let mut h = harness(p.clone());
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run();
+    // Typed a char at a time (each key narrows what the last one found),
+    // then a char deleted (which widens it again).
+    let mut typed = String::new();
+    for c in "russia".chars() {
+        typed.push(c);
+        h.event(egui::Event::Text(c.to_string()));
+        h.run();
+        let want = matching(&typed);
+        assert!(
+            !want.is_empty() && want.len() < p.annotations.len(),
+            "{typed}"
+        );
+        h.get_by_label_contains(&format!("{} of {}", want.len(), p.annotations.len()));
+        // The rows drawn (the list draws those on screen) are matches, and
+        // when they all fit, every match is drawn.
+        let shown: Vec<String> = h
+            .get_all_by_role(egui::Role::ListBoxOption)
+            .filter_map(|n| n.accesskit_node().label())
+            .collect();
+        assert!(!shown.is_empty(), "{typed}");
+        for label in &shown {
+            assert!(want.contains(label), "{typed}: {label} is no match");
+        }
+        if want.len() <= 10 {
+            assert_eq!(shown.len(), want.len(), "{typed}");
+        }
+    }
+    h.key_press(Key::Backspace);
+    h.run();
+    typed.pop();
+    let want = matching(&typed);
+    h.get_by_label_contains(&format!("{} of {}", want.len(), p.annotations.len()));
+}
+
+#[test]
 fn a_list_row_follows_its_annotation_through_edits() {
     let mut h = harness(sample_project());
     h.run();

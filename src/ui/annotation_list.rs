@@ -10,6 +10,7 @@
 //! smoothly and an edit does not reformat them all.
 
 use super::actions::{Action, ViewCtx, color32};
+use super::list_search::SearchTexts;
 use super::text_view::compose::{Prepared, WordCache};
 use super::text_view::{atlas, vocabulary};
 use crate::model::{Annotation, AnnotationId, DocId, Project, Speaker, TagId};
@@ -177,6 +178,14 @@ fn shown_name(s: &Speaker) -> &str {
 }
 
 /// The name the list shows for an annotation's speaker (empty for none).
+/// What the filter box matches an annotation by: its quote, note and
+/// speaker's name, lower-cased.
+fn search_text(p: &Project, a: &Annotation) -> Box<str> {
+    format!("{} {} {}", a.quote, a.note, speaker_name(p, a))
+        .to_lowercase()
+        .into_boxed_str()
+}
+
 fn speaker_name(p: &Project, a: &Annotation) -> String {
     a.speaker
         .as_ref()
@@ -213,6 +222,9 @@ pub struct AnnotationList {
     visible_key: Option<(Key, String, Option<TagId>)>,
     /// Rows formatted, by annotation; valid for `rows_key`'s revision.
     formatted: ahash::HashMap<AnnotationId, Row>,
+    /// What the filter box matches each row by ([`search_text`]), made
+    /// the first time a filter needs it.
+    search: SearchTexts,
     /// Revisions made by an edit of exactly one annotation (announced by
     /// the app): moving to one of them drops only that annotation's row.
     announced: Vec<(u64, AnnotationId)>,
@@ -366,8 +378,17 @@ impl AnnotationList {
             match step {
                 Some((_, id)) => {
                     self.formatted.remove(id);
+                    let rows = self.rows.clone();
+                    let now_at = p
+                        .annotation_index(id)
+                        .filter(|i| rows.contains(i))
+                        .map(|i| i - rows.start);
+                    self.search.moved(id, now_at, rows.len());
                 }
-                None => self.formatted.clear(),
+                None => {
+                    self.formatted.clear();
+                    self.search.clear();
+                }
             }
             self.announced.retain(|(r, _)| *r > key.revision);
             self.rows_key = Some(key.clone());
@@ -385,17 +406,29 @@ impl AnnotationList {
                 .tag_filter
                 .as_ref()
                 .map(|t| p.codebook.with_descendants(t));
-            let rows = self.rows.clone();
+            // Typing on: the same rows and tags, and the new text holds the
+            // old one, so only the rows shown now can match it.
+            let narrowed = match (&self.visible_key, self.visible.take()) {
+                (Some((k, old, t)), Some(shown))
+                    if *k == vkey.0
+                        && *t == self.tag_filter
+                        && needle.contains(&old.trim().to_lowercase()) =>
+                {
+                    Some(shown)
+                }
+                _ => None,
+            };
+            let candidates = narrowed.unwrap_or_else(|| (0..self.rows.len()).collect());
+            let (rows, search) = (self.rows.clone(), &mut self.search);
             self.visible = Some(
-                (0..rows.len())
+                candidates
+                    .into_iter()
                     .filter(|&k| {
                         let Some(a) = p.annotations.get(rows.start + k) else {
                             return false;
                         };
                         let text_ok = needle.is_empty()
-                            || format!("{} {} {}", a.quote, a.note, speaker_name(p, a))
-                                .to_lowercase()
-                                .contains(&needle);
+                            || search.matches(&a.id, k, rows.len(), &needle, || search_text(p, a));
                         text_ok
                             && tags
                                 .as_ref()
@@ -1033,6 +1066,121 @@ mod tests {
             .collect();
         out.sort_by(|a, b| a.0.cmp(&b.0));
         out
+    }
+
+    /// The rows the filters show, computed from scratch.
+    fn filtered(list: &AnnotationList, p: &Project) -> Vec<usize> {
+        let needle = list.filter.trim().to_lowercase();
+        (0..list.rows.len())
+            .filter(|&k| {
+                let a = &p.annotations[list.rows.start + k];
+                format!("{} {} {}", a.quote, a.note, speaker_name(p, a))
+                    .to_lowercase()
+                    .contains(&needle)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn typing_in_the_filter_box_shows_what_a_fresh_search_does() {
+        use crate::bench::generate::{GenConfig, generate};
+        let mut p = generate(&GenConfig {
+            seed: 9,
+            doc_bytes: 200_000,
+            annotations: 2_000,
+            vocabulary: Default::default(),
+        });
+        let (counts, links) = (Default::default(), Default::default());
+        let doc = p.documents[0].id.clone();
+        let mut list = AnnotationList::default();
+        let refresh = |list: &mut AnnotationList, p: &Project, revision: u64| {
+            let view = ViewCtx {
+                project: p,
+                revision,
+                doc: Some(&doc),
+                selected: None,
+                text_selection: None,
+                counts: &counts,
+                links: &links,
+            };
+            list.refresh(&view);
+        };
+        // Typing on narrows; deleting a char and typing another widens.
+        for text in ["t", "th", "the", "the ", "the", "tha", "", "Э", "эк"] {
+            list.filter = text.into();
+            refresh(&mut list, &p, 0);
+            let shown = list
+                .visible
+                .clone()
+                .unwrap_or_else(|| (0..list.rows.len()).collect());
+            assert_eq!(shown, filtered(&list, &p), "{text:?}");
+            assert!(text.is_empty() || shown.len() < list.rows.len(), "{text:?}");
+        }
+        assert!(!list.search.is_empty(), "texts kept between keys");
+        // An edit of one annotation (announced): its new note is found.
+        let i = list.rows.start + 500;
+        let id = p.annotations[i].id.clone();
+        p.annotations[i].note = "Zebra crossing".into();
+        list.annotation_changed(id.clone(), 1);
+        list.filter = "zebra".into();
+        refresh(&mut list, &p, 1);
+        assert_eq!(list.visible.as_deref(), Some(&[500][..]));
+        assert_eq!(
+            list.visible.clone().unwrap_or_default(),
+            filtered(&list, &p)
+        );
+        assert!(!list.search.is_empty(), "one edit keeps the other texts");
+        // A new annotation (announced) is found where it lands.
+        let text = p.documents[0].text.clone();
+        let stamp = crate::model::Timestamp("2026-11-28T00:00:00Z".into());
+        let mut a = Annotation::new(doc.clone(), &text, 100..110, vec![], "t", stamp)
+            .expect("an annotation");
+        a.note = "Yak herding".into();
+        let new_id = a.id.clone();
+        crate::model::Edit::AddAnnotation(a)
+            .apply(&mut p)
+            .expect("added");
+        list.annotation_changed(new_id.clone(), 2);
+        list.filter = "yak".into();
+        refresh(&mut list, &p, 2);
+        let shown = list.visible.clone().unwrap_or_default();
+        assert_eq!(shown, filtered(&list, &p));
+        assert_eq!(shown.len(), 1);
+        assert_eq!(p.annotations[list.rows.start + shown[0]].id, new_id);
+        assert!(!list.search.is_empty());
+        // Removed again (announced): gone, and the rows after it still
+        // match by their own texts.
+        crate::model::Edit::RemoveAnnotation(new_id.clone())
+            .apply(&mut p)
+            .expect("removed");
+        list.annotation_changed(new_id, 3);
+        refresh(&mut list, &p, 3);
+        assert_eq!(list.visible.as_deref(), Some(&[][..]));
+        list.filter = "zebra".into();
+        refresh(&mut list, &p, 3);
+        assert_eq!(list.visible.as_deref(), Some(&[500][..]));
+        for text in ["a", "o", "и"] {
+            list.filter = text.into();
+            refresh(&mut list, &p, 3);
+            assert_eq!(
+                list.visible.clone().unwrap_or_default(),
+                filtered(&list, &p)
+            );
+        }
+        // Any other change (a speaker renamed) forgets every text.
+        let s = p.annotations[list.rows.start]
+            .speaker
+            .clone()
+            .expect("a speaker");
+        if let Some(sp) = p.speakers.iter_mut().find(|x| x.id == s) {
+            sp.name = "Quokka".into();
+            sp.aliases.clear();
+        }
+        list.filter = "quokka".into();
+        refresh(&mut list, &p, 4);
+        let shown = list.visible.clone().unwrap_or_default();
+        assert!(shown.contains(&0));
+        assert_eq!(shown, filtered(&list, &p));
     }
 
     #[test]

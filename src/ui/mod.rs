@@ -22,6 +22,7 @@ pub mod file_ops;
 pub mod inspector;
 pub mod link_index;
 pub mod link_ui;
+mod list_search;
 pub mod menus;
 pub mod prefs;
 pub mod speakers_ui;
