@@ -177,7 +177,6 @@ fn shown_name(s: &Speaker) -> &str {
     s.aliases.first().unwrap_or(&s.name)
 }
 
-/// The name the list shows for an annotation's speaker (empty for none).
 /// What the filter box matches an annotation by: its quote, note and
 /// speaker's name, lower-cased.
 fn search_text(p: &Project, a: &Annotation) -> Box<str> {
@@ -186,6 +185,7 @@ fn search_text(p: &Project, a: &Annotation) -> Box<str> {
         .into_boxed_str()
 }
 
+/// The name the list shows for an annotation's speaker (empty for none).
 fn speaker_name(p: &Project, a: &Annotation) -> String {
     a.speaker
         .as_ref()
