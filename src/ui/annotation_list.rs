@@ -733,17 +733,16 @@ impl AnnotationList {
             }
             let name = row.speaker.and_then(|i| p.speakers.get(i)).map(shown_name);
             let name_w = name.filter(|n| !n.is_empty()).map(|n| {
-                self.marks
-                    .names
-                    .entry(n.to_owned())
-                    .or_insert_with(|| {
-                        let small = egui::TextStyle::Small.resolve(ui.style());
-                        ui.fonts_mut(|f| {
-                            f.layout_no_wrap(n.to_owned(), small, egui::Color32::PLACEHOLDER)
-                        })
-                    })
-                    .size()
-                    .x
+                if let Some(g) = self.marks.names.get(n) {
+                    return g.size().x;
+                }
+                let small = egui::TextStyle::Small.resolve(ui.style());
+                let g = ui.fonts_mut(|f| {
+                    f.layout_no_wrap(n.to_owned(), small, egui::Color32::PLACEHOLDER)
+                });
+                let w = g.size().x;
+                self.marks.names.insert(n.to_owned(), g);
+                w
             });
             let note_w = note_w.filter(|_| row.has_note);
             let places = Places::of(row_w, row.chips.into(), note_w, name_w);
