@@ -194,6 +194,53 @@ fn delete_tag_reassigns_or_deletes_as_one_step() {
 }
 
 #[test]
+fn deleting_a_tag_deletes_two_linked_annotations_and_their_link_once() {
+    let mut p = sample_project();
+    let mut h = History::new_saved();
+    let tag = Tag::new("Passing", Color::palette(3));
+    let (tag_id, parent) = (tag.id.clone(), tag.clone());
+    let index = p.codebook.tags.len();
+    h.apply(&mut p, Edit::InsertTag { index, tag }).unwrap();
+    // A child of the tag moves up when it goes.
+    let mut child = Tag::new("Passing detail", Color::palette(4));
+    child.parent = Some(parent.id.clone());
+    let child_id = child.id.clone();
+    let index = p.codebook.tags.len();
+    h.apply(&mut p, Edit::InsertTag { index, tag: child })
+        .unwrap();
+    let a = new_annotation(&p, 10..20, tag_id.as_str());
+    let b = new_annotation(&p, 30..40, tag_id.as_str());
+    let (a_id, b_id) = (a.id.clone(), b.id.clone());
+    h.apply(&mut p, Edit::AddAnnotation(a)).unwrap();
+    h.apply(&mut p, Edit::AddAnnotation(b)).unwrap();
+    let link = Relation {
+        id: RelationId::generate(),
+        from: a_id.clone(),
+        to: b_id.clone(),
+        kind: p.relation_kinds[0].clone(),
+        annotator: "tester".into(),
+    };
+    h.apply(&mut p, Edit::AddRelation(link)).unwrap();
+    let before = p.clone();
+    for e in [
+        Edit::delete_tag(&p, &tag_id, None, true),
+        Edit::delete_tag_and_annotations(&p, &tag_id),
+    ] {
+        h.apply(&mut p, e).expect("the link is removed once");
+        assert!(p.annotation(&a_id).is_none() && p.annotation(&b_id).is_none());
+        assert_eq!(p.relations_of(&a_id).count(), 0);
+        assert!(p.codebook.get(&tag_id).is_none());
+        assert_eq!(
+            p.codebook.get(&child_id).and_then(|t| t.parent.clone()),
+            None
+        );
+        assert_eq!(p.validate(), vec![]);
+        h.undo(&mut p).unwrap();
+        assert_eq!(p, before);
+    }
+}
+
+#[test]
 fn deleting_a_linked_annotation_removes_its_links_and_undo_restores_them() {
     let mut p = sample_project();
     let before = p.clone();

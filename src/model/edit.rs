@@ -418,12 +418,51 @@ impl Edit {
 
     /// Deletes an annotation together with its links, as one step.
     pub fn delete_annotation(p: &Project, id: &AnnotationId) -> Edit {
-        let mut edits: Vec<Edit> = p
-            .relations_of(id)
+        Edit::batch("delete annotation", Self::removals(p, [id]))
+    }
+
+    /// The edits that delete annotations `ids` and their links, each link
+    /// once (a link between two of them too).
+    fn removals<'a>(p: &Project, ids: impl IntoIterator<Item = &'a AnnotationId>) -> Vec<Edit> {
+        let ids: Vec<&AnnotationId> = ids.into_iter().collect();
+        let mut links = std::collections::HashSet::new();
+        let mut edits: Vec<Edit> = ids
+            .iter()
+            .flat_map(|id| p.relations_of(id))
+            .filter(|r| links.insert(r.id.clone()))
             .map(|r| Edit::RemoveRelation(r.id.clone()))
             .collect();
-        edits.push(Edit::RemoveAnnotation(id.clone()));
-        Edit::batch("delete annotation", edits)
+        edits.extend(ids.into_iter().map(|id| Edit::RemoveAnnotation(id.clone())));
+        edits
+    }
+
+    /// The edits that delete tag `id` from the codebook: its children move
+    /// up to its parent.
+    fn tag_removal(p: &Project, id: &TagId) -> Vec<Edit> {
+        let parent = p.codebook.get(id).and_then(|t| t.parent.clone());
+        let mut edits: Vec<Edit> = p
+            .codebook
+            .tags
+            .iter()
+            .filter(|t| t.parent.as_ref() == Some(id))
+            .map(|child| {
+                let mut c = child.clone();
+                c.parent = parent.clone();
+                Edit::UpdateTag(c)
+            })
+            .collect();
+        edits.push(Edit::RemoveTag(id.clone()));
+        edits
+    }
+
+    /// Deletes a tag and every annotation that uses it (and their links)
+    /// as one step. Child tags move up to the tag's parent.
+    pub fn delete_tag_and_annotations(p: &Project, id: &TagId) -> Edit {
+        let using = p.annotations.iter().filter(|a| a.tags.contains(id));
+        let mut edits = Self::removals(p, using.map(|a| &a.id));
+        edits.extend(Self::tag_removal(p, id));
+        let name = p.codebook.get(id).map(|t| t.name.as_str()).unwrap_or("");
+        Edit::batch(format!("delete tag {name} and its annotations"), edits)
     }
 
     /// Deletes a tag as one step. Child tags move up to the tag's parent.
@@ -436,17 +475,7 @@ impl Edit {
         delete_untagged: bool,
     ) -> Edit {
         let mut edits = Vec::new();
-        let parent = p.codebook.get(id).and_then(|t| t.parent.clone());
-        for child in p
-            .codebook
-            .tags
-            .iter()
-            .filter(|t| t.parent.as_ref() == Some(id))
-        {
-            let mut c = child.clone();
-            c.parent = parent.clone();
-            edits.push(Edit::UpdateTag(c));
-        }
+        let mut untagged = Vec::new();
         for a in p.annotations.iter().filter(|a| a.tags.contains(id)) {
             let mut b = Annotation::clone(a);
             b.tags.retain(|t| t != id);
@@ -457,14 +486,13 @@ impl Edit {
                 b.tags.push(r.clone());
             }
             if b.tags.is_empty() && delete_untagged {
-                if let Edit::Batch { edits: e, .. } = Edit::delete_annotation(p, &a.id) {
-                    edits.extend(e);
-                }
+                untagged.push(&a.id);
             } else {
                 edits.push(Edit::UpdateAnnotation(b));
             }
         }
-        edits.push(Edit::RemoveTag(id.clone()));
+        edits.extend(Self::removals(p, untagged));
+        edits.extend(Self::tag_removal(p, id));
         let name = p.codebook.get(id).map(|t| t.name.as_str()).unwrap_or("");
         Edit::batch(format!("delete tag {name}"), edits)
     }

@@ -48,27 +48,7 @@ pub fn delete_tag_edit(
     match choice {
         DeleteChoice::RemoveTag => Edit::delete_tag(p, id, None, false),
         DeleteChoice::Reassign => Edit::delete_tag(p, id, reassign, false),
-        DeleteChoice::DeleteAnnotations => {
-            // Work on a scratch copy so relations shared by two deleted
-            // annotations are removed once.
-            let mut scratch = p.clone();
-            let mut edits = Vec::new();
-            let using: Vec<_> = p
-                .annotations
-                .iter()
-                .filter(|a| a.tags.contains(id))
-                .map(|a| a.id.clone())
-                .collect();
-            for a in &using {
-                let e = Edit::delete_annotation(&scratch, a);
-                if e.clone().apply(&mut scratch).is_ok() {
-                    edits.push(e);
-                }
-            }
-            edits.push(Edit::delete_tag(&scratch, id, None, false));
-            let name = p.codebook.get(id).map(|t| t.name.as_str()).unwrap_or("");
-            Edit::batch(format!("delete tag {name} and its annotations"), edits)
-        }
+        DeleteChoice::DeleteAnnotations => Edit::delete_tag_and_annotations(p, id),
     }
 }
 
