@@ -237,6 +237,9 @@ pub struct BenchReport {
     /// out while the side panels were drawn, and the thread's time for
     /// them in all, ms (not in the frame times: see `TextView::prepare_jump`).
     pub jumps_ahead: (u64, f64),
+    /// Of those jumps, the ones whose frame had to wait for the thread, and
+    /// the waits in all, ms (in the wall-clock frame times).
+    pub jump_waits: (u64, f64),
 }
 
 fn ms_since(t: Instant) -> f64 {
@@ -327,6 +330,7 @@ pub fn run(cfg: &BenchConfig) -> anyhow::Result<BenchReport> {
     let mut big_stats = FrameStats::default();
     let mut build_ms = 0.0;
     let mut jumps_ahead = (0, 0.0);
+    let mut jump_waits = (0, 0.0);
     let mut project = Some(project);
     let mut app = None;
     for run in 0..cfg.runs.max(1) {
@@ -347,6 +351,8 @@ pub fn run(cfg: &BenchConfig) -> anyhow::Result<BenchReport> {
         let view = a.0.text_view_mut().debug_stats();
         jumps_ahead.0 += view.jumps_ahead;
         jumps_ahead.1 += view.jump_thread_time.as_secs_f64() * 1000.0;
+        jump_waits.0 += view.jump_waits.0;
+        jump_waits.1 += view.jump_waits.1.as_secs_f64() * 1000.0;
         big_stats.append(stats);
         app = Some(a);
     }
@@ -426,6 +432,7 @@ pub fn run(cfg: &BenchConfig) -> anyhow::Result<BenchReport> {
         frame_ratio,
         frame_wall_ratio,
         jumps_ahead,
+        jump_waits,
         peak_rss_mb,
         peak_reset,
         export_peak_rss_mb,
@@ -481,6 +488,12 @@ impl BenchReport {
                 })
                 .collect::<serde_json::Map<_, _>>()
         };
+        let jump_thread = json!({
+            "pages": self.jumps_ahead.0,
+            "ms": r3(self.jumps_ahead.1),
+            "waits": self.jump_waits.0,
+            "wait_ms": r3(self.jump_waits.1),
+        });
         json!({
             "doc_chars": self.doc_chars,
             "annotations": self.annotations,
@@ -512,8 +525,7 @@ impl BenchReport {
             "frame_wall_p95_ms": r3(self.big.wall_p95_ms),
             "seed_frame_wall_p95_ms": r3(self.seed_frames.wall_p95_ms),
             "frame_wall_ratio": r3(self.frame_wall_ratio),
-            "jumps_ahead": self.jumps_ahead.0,
-            "jump_thread_ms": r3(self.jumps_ahead.1),
+            "jump_thread": jump_thread,
             "export_ms": exports,
             "peak_rss_reset_after_setup": self.peak_reset,
             "export_peak_rss_mb": self.export_peak_rss_mb.map(r3).unwrap_or(Value::Null),
@@ -647,6 +659,19 @@ impl BenchReport {
             ),
             "(not in the frame times)".into(),
         );
+        let (waits, wait_ms) = self.jump_waits;
+        row(
+            "  of them, frames that waited for it: count / each",
+            format!(
+                "{waits} / {:.0} µs",
+                if waits > 0 {
+                    wait_ms * 1000.0 / waits as f64
+                } else {
+                    0.0
+                }
+            ),
+            "(in the wall-clock times)".into(),
+        );
         row(
             "peak RSS (load, save, frames)",
             self.peak_rss_mb
@@ -755,8 +780,7 @@ mod tests {
             "open_ms",
             "load_deserialize_ms",
             "export_ms",
-            "jumps_ahead",
-            "jump_thread_ms",
+            "jump_thread",
         ] {
             assert!(j.get(key).is_some(), "missing {key}");
         }

@@ -94,6 +94,8 @@ pub struct TextViewStats {
     pub jumps_ahead: u64,
     /// The time the jump thread took with them, in all.
     pub jump_thread_time: std::time::Duration,
+    /// Of them, those the frame had to wait for, and its wait in all.
+    pub jump_waits: (u64, std::time::Duration),
     /// Chars in those galleys.
     pub chars_laid_out: u64,
     /// Of those galleys, how many egui laid out whole (not from words).
@@ -142,6 +144,7 @@ impl Default for TextViewStats {
             frame_layouts: 0,
             jumps_ahead: 0,
             jump_thread_time: std::time::Duration::ZERO,
+            jump_waits: (0, std::time::Duration::ZERO),
             chars_laid_out: 0,
             whole_layouts: 0,
             rows_built: (0, 0),
@@ -408,6 +411,7 @@ impl TextView {
                 self.layout = layout;
                 self.stats.jumps_ahead += 1;
                 self.stats.jump_thread_time += took;
+                self.stats.jump_waits = self.jump_ahead.waits;
             }
             Some(None) => {
                 self.layout = LayoutCache::default();

@@ -43,6 +43,8 @@ struct Running {
 #[derive(Default)]
 pub struct JumpAhead {
     running: Option<Running>,
+    /// Times the frame had to wait for the thread, and how long in all.
+    pub waits: (u64, Duration),
     /// The thread could not be started or is gone: jumps are laid out in
     /// the frame, as without it.
     failed: bool,
@@ -101,7 +103,17 @@ impl JumpAhead {
             return None;
         }
         self.lent = false;
-        let back = self.running.as_ref().and_then(|r| r.back.recv().ok());
+        let back = self.running.as_ref().and_then(|r| match r.back.try_recv() {
+            Ok(back) => Some(back),
+            Err(mpsc::TryRecvError::Empty) => {
+                let t0 = Instant::now();
+                let back = r.back.recv().ok();
+                self.waits.0 += 1;
+                self.waits.1 += t0.elapsed();
+                back
+            }
+            Err(mpsc::TryRecvError::Disconnected) => None,
+        });
         match back {
             Some(Some(back)) => Some(Some(back)),
             _ => {
