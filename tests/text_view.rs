@@ -718,10 +718,23 @@ fn frame_at_width(
     view: &mut TextView,
     project: &Project,
     width: f32,
+    also: impl FnMut(&mut egui::Ui),
+) -> bool {
+    frame_with_events(ctx, view, project, width, Vec::new(), also)
+}
+
+/// [`frame_at_width`] with input `events`.
+fn frame_with_events(
+    ctx: &egui::Context,
+    view: &mut TextView,
+    project: &Project,
+    width: f32,
+    events: Vec<Event>,
     mut also: impl FnMut(&mut egui::Ui),
 ) -> bool {
     let raw = egui::RawInput {
         screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(width, 760.0))),
+        events,
         ..Default::default()
     };
     let doc = project.documents[0].id.clone();
@@ -1032,6 +1045,29 @@ fn after_a_new_text_size_the_rare_words_come_back_in_quiet_frames() {
         remade + 1000 < opened,
         "the new size's frame lays out fewer: {remade}"
     );
+    // A frame that answers a key or a click is left to do just that.
+    let key = |pressed| Event::Key {
+        key: egui::Key::A,
+        physical_key: None,
+        pressed,
+        repeat: false,
+        modifiers: Modifiers::NONE,
+    };
+    let click = |pressed| Event::PointerButton {
+        pos: pos2(500.0, 300.0),
+        button: PointerButton::Secondary,
+        pressed,
+        modifiers: Modifiers::NONE,
+    };
+    for (what, press, release) in [
+        ("a key", key(true), key(false)),
+        ("a click", click(true), click(false)),
+    ] {
+        let before = view.debug_stats().cached_words;
+        frame_with_events(&ctx, &mut view, &project, 1000.0, vec![press], |_| {});
+        assert_eq!(view.debug_stats().cached_words, before, "{what} down");
+        frame_with_events(&ctx, &mut view, &project, 1000.0, vec![release], |_| {});
+    }
     let mut frames = 0;
     while view.debug_stats().cached_words < opened {
         plain_frame(&ctx, &mut view, &project, |_| {});

@@ -646,30 +646,19 @@ impl BenchReport {
             ),
             "(frames above are CPU time)".into(),
         );
-        let (jumps, thread_ms) = self.jumps_ahead;
+        // A count and the mean of its total time.
+        let each = |(n, ms): (u64, f64)| {
+            let mean_us = if n > 0 { ms * 1000.0 / n as f64 } else { 0.0 };
+            format!("{n} / {mean_us:.0} µs")
+        };
         row(
             "  jumps laid out ahead on the jump thread: count / each",
-            format!(
-                "{jumps} / {:.0} µs",
-                if jumps > 0 {
-                    thread_ms * 1000.0 / jumps as f64
-                } else {
-                    0.0
-                }
-            ),
+            each(self.jumps_ahead),
             "(not in the frame times)".into(),
         );
-        let (waits, wait_ms) = self.jump_waits;
         row(
             "  of them, frames that waited for it: count / each",
-            format!(
-                "{waits} / {:.0} µs",
-                if waits > 0 {
-                    wait_ms * 1000.0 / waits as f64
-                } else {
-                    0.0
-                }
-            ),
+            each(self.jump_waits),
             "(in the wall-clock times)".into(),
         );
         row(

@@ -120,6 +120,21 @@ struct Marks {
     note: Option<Arc<egui::Galley>>,
 }
 
+impl Marks {
+    /// The laid-out `name` (in the small text style), laid out the first
+    /// time it is asked for.
+    fn name(&mut self, ui: &egui::Ui, name: &str) -> &Arc<egui::Galley> {
+        if !self.names.contains_key(name) {
+            let small = egui::TextStyle::Small.resolve(ui.style());
+            let galley = ui.fonts_mut(|f| {
+                f.layout_no_wrap(name.to_owned(), small, egui::Color32::PLACEHOLDER)
+            });
+            self.names.insert(name.to_owned(), galley);
+        }
+        &self.names[name]
+    }
+}
+
 /// The hover text of an annotation's row (made only while hovered).
 fn tooltip(p: &Project, a: &Annotation) -> String {
     let tag_names: Vec<&str> = a
@@ -306,6 +321,24 @@ impl Places {
             name,
         }
     }
+}
+
+/// The formatted row of `a` (formatted now if it is not), stamped as drawn
+/// in `frame`. The id is cloned only for a row new to the map.
+fn formatted_row<'a>(
+    formatted: &'a mut ahash::HashMap<AnnotationId, Row>,
+    p: &Project,
+    a: &Annotation,
+    frame: u64,
+) -> &'a mut Row {
+    if !formatted.contains_key(&a.id) {
+        formatted.insert(a.id.clone(), Row::of(p, a));
+    }
+    let row = formatted
+        .get_mut(&a.id)
+        .expect("a row was just inserted for this id");
+    row.used = frame;
+    row
 }
 
 /// The scroll offset that shows row `k` a third of the way down a list
@@ -601,14 +634,7 @@ impl AnnotationList {
             // their labels laid out together (one egui job, not one a row).
             let mut new_labels: Vec<usize> = Vec::new();
             for (k, a) in shown.iter().enumerate() {
-                // The id is cloned only for a row new to the map.
-                if !self.formatted.contains_key(&a.id) {
-                    self.formatted.insert(a.id.clone(), Row::of(p, a));
-                }
-                let Some(row) = self.formatted.get_mut(&a.id) else {
-                    continue;
-                };
-                row.used = frame;
+                let row = formatted_row(&mut self.formatted, p, a, frame);
                 if row.galley.is_some() {
                     continue;
                 }
@@ -616,13 +642,8 @@ impl AnnotationList {
                 // yet (names and labels are dropped together).
                 new_labels.push(k);
                 let name = row.speaker.and_then(|i| p.speakers.get(i)).map(shown_name);
-                if let Some(name) = name.filter(|n| !n.is_empty())
-                    && !self.marks.names.contains_key(name)
-                {
-                    let galley = ui.fonts_mut(|f| {
-                        f.layout_no_wrap(name.to_owned(), small.clone(), egui::Color32::PLACEHOLDER)
-                    });
-                    self.marks.names.insert(name.to_owned(), galley);
+                if let Some(name) = name.filter(|n| !n.is_empty()) {
+                    self.marks.name(ui, name);
                 }
             }
             let mut prepared: Vec<Option<Prepared>> = Vec::new();
@@ -719,31 +740,15 @@ impl AnnotationList {
             .get(doc.start + first..doc.start + last)
             .unwrap_or_default()
         {
-            if !self.formatted.contains_key(&a.id) {
-                self.formatted.insert(a.id.clone(), Row::of(p, a));
-            }
             // Kept as if drawn now (rows drawn longest ago go first).
-            let frame = self.frame;
-            let Some(row) = self.formatted.get_mut(&a.id) else {
-                continue;
-            };
-            row.used = frame;
+            let row = formatted_row(&mut self.formatted, p, a, self.frame);
             if row.galley.is_some() {
                 continue;
             }
             let name = row.speaker.and_then(|i| p.speakers.get(i)).map(shown_name);
-            let name_w = name.filter(|n| !n.is_empty()).map(|n| {
-                if let Some(g) = self.marks.names.get(n) {
-                    return g.size().x;
-                }
-                let small = egui::TextStyle::Small.resolve(ui.style());
-                let g = ui.fonts_mut(|f| {
-                    f.layout_no_wrap(n.to_owned(), small, egui::Color32::PLACEHOLDER)
-                });
-                let w = g.size().x;
-                self.marks.names.insert(n.to_owned(), g);
-                w
-            });
+            let name_w = name
+                .filter(|n| !n.is_empty())
+                .map(|n| self.marks.name(ui, n).size().x);
             let note_w = note_w.filter(|_| row.has_note);
             let places = Places::of(row_w, row.chips.into(), note_w, name_w);
             todo.push((&a.id, places.label_w));
@@ -753,10 +758,14 @@ impl AnnotationList {
         }
         let widest = row_w - label_inset();
         let lines = {
+            // One text a row, in order, as `ui` prepares them.
             let labels: Vec<&str> = todo
                 .iter()
-                .filter_map(|(id, _)| self.formatted.get(*id))
-                .map(|r| self.words.fitting_prefix(&r.label, widest))
+                .map(|(id, _)| {
+                    self.formatted
+                        .get(*id)
+                        .map_or("", |r| self.words.fitting_prefix(&r.label, widest))
+                })
                 .collect();
             self.words.prepare_lines(ui, &labels, format)
         };
@@ -1008,6 +1017,18 @@ mod tests {
         list: &mut AnnotationList,
         p: &Project,
         selection: Option<&std::ops::Range<usize>>,
+        also: impl FnMut(&mut egui::Ui),
+    ) {
+        frame_with(ctx, list, p, selection, Vec::new(), also);
+    }
+
+    /// [`frame_selecting`] with input `events`.
+    fn frame_with(
+        ctx: &egui::Context,
+        list: &mut AnnotationList,
+        p: &Project,
+        selection: Option<&std::ops::Range<usize>>,
+        events: Vec<egui::Event>,
         mut also: impl FnMut(&mut egui::Ui),
     ) {
         let mut counts = super::super::actions::Counts::default();
@@ -1017,6 +1038,7 @@ mod tests {
                 egui::Pos2::ZERO,
                 egui::vec2(500.0, 700.0),
             )),
+            events,
             ..Default::default()
         };
         let mut out = ctx.run_ui(raw, |ui| {
@@ -1196,11 +1218,20 @@ mod tests {
         frame(&ctx, &mut list, &p, |_| {});
         frame(&ctx, &mut list, &p, |_| {});
         let at_top = drawn_labels(&list);
-        // Text selected far down the article: the rows about where an
-        // annotation of it would go are made, labels and all.
+        // Text selected far down the article: while the drag that selects
+        // it goes on (the button down), nothing; once it ends, the rows
+        // about where an annotation of it would go are made, labels and all.
         let a = &p.annotations[2_000];
         let sel = a.start..a.start + 5;
-        frame_selecting(&ctx, &mut list, &p, Some(&sel), |_| {});
+        let button = |pressed| egui::Event::PointerButton {
+            pos: egui::pos2(600.0, 300.0),
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        };
+        frame_with(&ctx, &mut list, &p, Some(&sel), vec![button(true)], |_| {});
+        assert_eq!(list.labels_ahead, 0, "not during the drag");
+        frame_with(&ctx, &mut list, &p, Some(&sel), vec![button(false)], |_| {});
         assert!(list.labels_ahead >= 8, "{} made ahead", list.labels_ahead);
         let ahead: Vec<_> = drawn_labels(&list)
             .into_iter()

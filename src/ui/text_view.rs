@@ -565,6 +565,7 @@ impl TextView {
             && let (Some(tokens), Some(format)) = (self.layout.doc_tokens(), self.layout.format())
         {
             self.layout.words.warm_numbers_step(ui, &tokens, &format);
+            self.stats.cached_words = self.layout.words.len();
         }
 
         if self.selection() != before {
